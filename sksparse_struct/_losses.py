@@ -89,11 +89,12 @@ class LeastSquares:
         K = XX - Xm[:, None] - Xm[None, :] + ms @ ms
         return K * np.outer(self.sqrt_w, self.sqrt_w)
 
-    def dense_transpose(self):
-        """``Z.T`` as a dense (p, n) array (needed when solving with a non-diagonal metric)."""
-        Xt = self.X.T.toarray() if sp.issparse(self.X) else np.array(self.X.T)
+    def dense_transpose(self, rows=slice(None)):
+        """``Z.T[:, rows]`` as a dense array, for a block of samples at a time."""
+        Xb = self.X[rows]
+        Xt = Xb.T.toarray() if sp.issparse(Xb) else np.array(Xb.T)
         Xt -= self.x_mean[:, None]
-        return Xt * self.sqrt_w
+        return Xt * self.sqrt_w[rows]
 
     def frobenius_sq(self):
         """``||Z||_F^2``, the trace of the Gram matrix."""

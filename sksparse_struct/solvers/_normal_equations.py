@@ -51,8 +51,17 @@ class NormalEquations:
                 self._kernel = loss.scaled_kernel(1.0 / self._diag)
             else:
                 self._metric_lu = splu(metric, permc_spec="MMD_AT_PLUS_A")
-                self._kernel = loss.matvec(self._metric_solve(loss.dense_transpose()))
-                self._kernel = 0.5 * (self._kernel + self._kernel.T)
+                self._kernel = self._graph_kernel(loss)
+
+    def _graph_kernel(self, loss, block=256):
+        """``Z P^{-1} Z.T``, built from blocks of samples so that only a (p, block)
+        slice of ``Z.T`` is ever dense."""
+        n = loss.shape[0]
+        K = np.empty((n, n))
+        for start in range(0, n, block):
+            rows = slice(start, min(start + block, n))
+            K[:, rows] = loss.matvec(self._metric_solve(loss.dense_transpose(rows)))
+        return 0.5 * (K + K.T)
 
     def _metric_solve(self, b):
         if self._diag is not None:

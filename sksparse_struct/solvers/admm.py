@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._anderson import AndersonMixing
 from ._normal_equations import NormalEquations
 
 __all__ = ["ADMMState", "ADMMResult", "admm", "kkt_violation"]
@@ -101,6 +102,30 @@ def kkt_violation(loss, blocks, x, multipliers, points=None):
     return viol
 
 
+def _snap_negligible(loss, blocks, coef, tol):
+    """Zero the small entries of ``coef`` when that does not increase the objective.
+
+    A coordinate held at zero by the graph term (fused into a cluster whose
+    value is zero) can have its separable multiplier exactly on the boundary
+    of the subdifferential; the prox of the separable block then only
+    approaches zero at the rate of the residuals instead of reaching it.
+    Thresholds ``tol**e * max|coef|`` are tried from the largest down; the
+    first that does not increase the objective is kept.
+    """
+    value = objective(loss, blocks, coef)
+    magnitude = np.abs(coef)
+    largest = np.max(magnitude, initial=0.0)
+    for exponent in (0.5, 0.75, 1.0):
+        small = (coef != 0) & (magnitude <= tol**exponent * largest)
+        if not np.any(small):
+            continue
+        snapped = np.where(small, 0.0, coef)
+        snapped_value = objective(loss, blocks, snapped)
+        if snapped_value <= value:
+            return snapped, snapped_value
+    return coef, value
+
+
 def admm(
     loss,
     blocks,
@@ -113,6 +138,7 @@ def admm(
     relaxation=1.6,
     adaptive_rho=True,
     adapt_every=10,
+    acceleration=10,
     verbose=0,
 ):
     """Run ADMM on ``loss + sum_k h_k(K_k x)``.
@@ -139,6 +165,10 @@ def admm(
     adaptive_rho : bool
         Balance primal and dual residuals by rescaling rho every
         ``adapt_every`` iterations.
+    acceleration : int
+        Memory of the Anderson acceleration of the (z, u) iteration; 0
+        disables it. An accelerated point is kept only if its fixed-point
+        residual is no larger than that of the plain iterate it replaced.
     verbose : int
         Print progress every ``max(1, 100 // verbose)`` iterations.
 
@@ -151,15 +181,19 @@ def admm(
     if system is None:
         system = NormalEquations(loss, _metric(blocks, p))
     if state is None:
-        x = np.zeros(p)
-        z = [np.zeros(_apply(K, x).shape) for K, _ in blocks]
+        z = [np.zeros(p if K is None else K.shape[0]) for K, _ in blocks]
         u = [np.zeros_like(zk) for zk in z]
         rho = rho if rho is not None else max(loss.frobenius_sq() / p, 1e-12)
     else:
-        x, rho = state.x.copy(), state.rho
+        rho = state.rho
         z = [zk.copy() for zk in state.z]
         u = [uk.copy() for uk in state.u]
     system.set_rho(rho)
+    bounds = np.cumsum([zk.size for zk in z] * 2)[:-1]
+
+    def unpack(v):
+        parts = np.split(v, bounds)
+        return parts[: len(blocks)], parts[len(blocks):]
 
     # absolute floors so that a solution at x = 0 (alpha >= alpha_max) still stops
     scale_grad = float(np.linalg.norm(b0)) or 1.0
@@ -167,6 +201,30 @@ def admm(
     m_total = sum(zk.size for zk in z)
     floor_pri = 1e-3 * scale_x * np.sqrt(m_total / p)
     floor_dual = 1e-3 * scale_grad
+
+    def step(z, u):
+        """One (over-relaxed) ADMM iteration from (z, u), with its residuals."""
+        rhs = b0 + rho * sum(_apply_t(K, zk - uk) for (K, _), zk, uk in zip(blocks, z, u))
+        x = system.solve(rhs)
+        z_new, u_new, dz = [], [], []
+        r_sq = Kx_sq = z_sq = 0.0
+        for (K, h), zk, uk in zip(blocks, z, u):
+            Kx = _apply(K, x)
+            x_hat = relaxation * Kx + (1.0 - relaxation) * zk
+            zk_new = h.prox(x_hat + uk, 1.0 / rho)
+            z_new.append(zk_new)
+            u_new.append(uk + x_hat - zk_new)
+            dz.append(zk_new - zk)
+            r_sq += float(np.sum((Kx - zk_new) ** 2))
+            Kx_sq += float(np.sum(Kx**2))
+            z_sq += float(np.sum(zk_new**2))
+        r_norm = np.sqrt(r_sq)
+        s_norm = rho * float(np.linalg.norm(sum(_apply_t(K, d) for (K, _), d in zip(blocks, dz))))
+        dual_norm = rho * float(np.linalg.norm(sum(_apply_t(K, uk) for (K, _), uk in zip(blocks, u_new))))
+        scales = (max(np.sqrt(Kx_sq), np.sqrt(z_sq)) + floor_pri, dual_norm + floor_dual)
+        return x, z_new, u_new, r_norm, s_norm, scales
+
+    mixing = AndersonMixing(memory=acceleration) if acceleration else None
     print_every = max(1, 100 // verbose) if verbose else 0
     history = []
     start = time.perf_counter()
@@ -174,30 +232,25 @@ def admm(
     it = 0
     r_norm = s_norm = np.inf
     n_adapt = 0
-
-    for it in range(1, max_iter + 1):
-        rhs = b0 + rho * sum(_apply_t(K, zk - uk) for (K, _), zk, uk in zip(blocks, z, u))
-        x = system.solve(rhs)
-        r_sq = Kx_sq = z_sq = 0.0
-        dz = []
-        for k, (K, h) in enumerate(blocks):
-            Kx = _apply(K, x)
-            x_hat = relaxation * Kx + (1.0 - relaxation) * z[k]
-            z_new = h.prox(x_hat + u[k], 1.0 / rho)
-            u[k] += x_hat - z_new
-            dz.append(z_new - z[k])
-            z[k] = z_new
-            r_sq += float(np.sum((Kx - z_new) ** 2))
-            Kx_sq += float(np.sum(Kx**2))
-            z_sq += float(np.sum(z_new**2))
-        r_norm = np.sqrt(r_sq)
-        s_norm = rho * float(np.linalg.norm(sum(_apply_t(K, d) for (K, _), d in zip(blocks, dz))))
-        dual_norm = rho * float(np.linalg.norm(sum(_apply_t(K, uk) for (K, _), uk in zip(blocks, u))))
-        primal_scale = max(np.sqrt(Kx_sq), np.sqrt(z_sq)) + floor_pri
-        dual_scale = dual_norm + floor_dual
+    # (z, u) is the latest plain iterate (the z_k are prox outputs, with their
+    # exact zeros); (zs, us) the point the next step starts from, which is
+    # (z, u) or its Anderson extrapolation
+    zs, us = z, u
+    accelerated = False
+    while it < max_iter:
+        it += 1
+        x, z_new, u_new, r_norm, s_norm, (primal_scale, dual_scale) = step(zs, us)
+        v, g = np.concatenate(zs + us), np.concatenate(z_new + u_new)
+        fp_residual = float(np.linalg.norm(g - v))
+        if accelerated and fp_residual > last_fp_residual:
+            # safeguard: the extrapolated point did worse than the plain iterate; resume from it
+            zs, us, accelerated = z, u, False
+            mixing.reset()
+            continue
+        z, u, last_fp_residual = z_new, u_new, fp_residual
 
         if print_every and (it % print_every == 0 or it == 1):
-            obj = objective(loss, blocks, z[0] if blocks and blocks[0][0] is None else x)
+            obj = objective(loss, blocks, z[0] if blocks[0][0] is None else x)
             print(
                 f"[ADMM] iter {it:5d}  objective {obj:.8e}  primal {r_norm:.2e}  "
                 f"dual {s_norm:.2e}  rho {rho:.3g}  {time.perf_counter() - start:.2f}s"
@@ -207,16 +260,25 @@ def admm(
             converged = True
             break
 
+        zs, us, accelerated = z, u, False
         if adaptive_rho and it % adapt_every == 0 and n_adapt < 50:
             ratio = np.sqrt((r_norm / primal_scale) / max(s_norm / dual_scale, 1e-300))
             if ratio > 5.0 or ratio < 0.2:
                 ratio = float(np.clip(ratio, 1e-3, 1e3))
                 rho *= ratio
                 u = [uk / ratio for uk in u]
+                zs, us = z, u
                 system.set_rho(rho)
                 n_adapt += 1
+                if mixing is not None:
+                    mixing.reset()  # the map changed with rho: old differences are stale
+                continue
+        if mixing is not None:
+            zs, us = unpack(mixing.extrapolate(v, g))
+            accelerated = True
 
     coef = z[0] if blocks and blocks[0][0] is None else x
+    coef, obj = _snap_negligible(loss, blocks, coef, tol)
     if not converged:
         warnings.warn(
             f"ADMM did not converge in {max_iter} iterations (primal residual "
@@ -232,6 +294,6 @@ def admm(
         converged=converged,
         primal_residual=float(r_norm),
         dual_residual=float(s_norm),
-        objective=objective(loss, blocks, coef),
+        objective=obj,
         history=history,
     )

@@ -113,3 +113,36 @@ def test_adaptive_rho_recovers_from_a_bad_start():
     assert adaptive.converged and not fixed.converged
     reference = admm(loss, blocks, tol=1e-10, max_iter=10000)
     np.testing.assert_allclose(adaptive.coef, reference.coef, atol=1e-5)
+
+
+def test_anderson_acceleration_same_solution_fewer_iterations():
+    from sksparse_struct import make_group_graph_regression
+    from sksparse_struct.linear_model._problem import GroupGraphProblem
+
+    X, y, _, groups, graph = make_group_graph_regression(100, 200, 20, 3, random_state=0)
+    problem = GroupGraphProblem.build(
+        X, y, None, groups=groups, graph=graph, group_weights=None, feature_names=None,
+        l1_reg=0.0, group_reg=1.0, graph_reg=1.0, fit_intercept=True,
+    )
+    alpha = 0.09 * problem.alpha_max()
+    plain = admm(problem.loss, problem.blocks(alpha), acceleration=0, tol=1e-8, max_iter=20000)
+    fast = admm(problem.loss, problem.blocks(alpha), acceleration=10, tol=1e-8, max_iter=20000)
+    assert plain.converged and fast.converged
+    assert fast.n_iter < plain.n_iter / 2
+    np.testing.assert_allclose(fast.objective, plain.objective, rtol=1e-8)
+    np.testing.assert_array_equal(fast.coef != 0, plain.coef != 0)
+
+
+def test_anderson_mixing_solves_linear_fixed_point_exactly():
+    """On an affine map G(v) = M v + c, mixing with memory >= dim finds the fixed point."""
+    from sksparse_struct.solvers._anderson import AndersonMixing
+
+    rng = np.random.default_rng(0)
+    Q = np.linalg.qr(rng.standard_normal((4, 4)))[0]
+    M = Q @ np.diag([0.99, 0.95, 0.9, 0.5]) @ Q.T  # slow plain iteration
+    c = rng.standard_normal(4)
+    fixed_point = np.linalg.solve(np.eye(4) - M, c)
+    mixing, v = AndersonMixing(memory=4, regularization=0.0), np.zeros(4)
+    for _ in range(6):
+        v = mixing.extrapolate(v, M @ v + c)
+    np.testing.assert_allclose(v, fixed_point, atol=1e-8)

@@ -39,8 +39,12 @@ def group_graph_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0, graph
 
     Takes the data and the structure parameters of :class:`GroupGraphLasso`
     (see there). Without a graph term the value is exact (the dual norm of
-    the l1 + group penalty at the gradient of the loss at zero); with one, it
-    is found by bisection to a relative accuracy of 1e-6, from above.
+    the l1 + group penalty at the gradient of the loss at zero). With a graph
+    term it solves a convex program: exactly (a linear program) when there is
+    no group term; with groups, by cutting planes and a refinement that
+    return a certified upper bound (``coef_`` is zero there), in our
+    measurements within 1e-3 of the smallest value on small problems and
+    within 1% on 500 groups with 5000 edges.
 
     Returns
     -------

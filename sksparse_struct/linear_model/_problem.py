@@ -4,7 +4,8 @@ its alpha_max helper and the cvxpy reference model."""
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+import scipy.sparse as sp
+from scipy.optimize import linprog, minimize
 from sklearn.utils.validation import _check_sample_weight
 
 from .._losses import LeastSquares
@@ -74,71 +75,142 @@ class GroupGraphProblem:
             value += self.graph_penalty(alpha).value(w)
         return value
 
-    def alpha_max(self, *, rtol=1e-6):
+    def alpha_max(self, *, rtol=1e-6, max_rounds=100):
         r"""Smallest alpha for which ``w = 0`` is optimal.
 
         ``w = 0`` is optimal iff :math:`g = Z^\top t \in \alpha\,\partial\Omega(0)`.
         Without a graph term this is the dual norm of the separable penalty.
         With one, :math:`\partial\Omega(0)` adds :math:`D^\top v` with
-        :math:`|v_e| \le \mathrm{graph\_reg}\, a_e`, and alpha_max is the smallest
-        ``t`` for which
+        :math:`|v_e| \le \mathrm{graph\_reg}\, a_e`, so alpha_max is
 
         .. math::
 
-            \min_{|v_e| \le t\,\mathrm{graph\_reg}\,a_e}
-            \tfrac12 \|\mathrm{prox}_{t\Omega_1}(g - D^\top v)\|_2^2 = 0,
+            \min_v F(v), \qquad F(v) = \max\Big(\max_e \frac{|v_e|}{\mathrm{graph\_reg}\,a_e},
+            \;\Omega_1^\circ(g - D^\top v)\Big).
 
-        (the squared distance of :math:`g - D^\top v` to :math:`t\,\partial\Omega_1(0)`,
-        by Moreau's identity); ``t`` is bisected, each test a bound-constrained
-        L-BFGS-B solve warm-started from the previous one. Returns ``inf``
-        when no alpha zeroes ``w`` (e.g. a graph term alone cannot zero a
-        vector that is constant on a connected component).
+        With the l1 term only this is a linear program. Each group adds a
+        second-order cone :math:`\|g_g - (D^\top v)_g - a_g\|_2 \le t\lambda_g`
+        (:math:`|a_j| \le t c_j` the l1 part), which is replaced by tangent cuts
+        added where the LP solution violates it. The LP optimum ``t_low`` is a
+        lower bound of alpha_max and :math:`F` at its ``v`` an upper bound;
+        rounds stop when they agree to ``rtol``. Cutting planes can tighten
+        slowly, so after ``max_rounds`` the upper bound is refined just above
+        ``t_low``: minimize the squared distance
+        :math:`\tfrac12\|\mathrm{prox}_{t\Omega_1}(g - D^\top v)\|^2` of
+        :math:`g - D^\top v` to :math:`t\,\partial\Omega_1(0)` (Moreau) over
+        the box, by L-BFGS-B from the LP's ``v``. The value returned is always
+        :math:`F(v)` for some ``v``, so ``w = 0`` is optimal there. ``inf``
+        when no alpha zeroes ``w`` (a graph term alone does not shrink a
+        component's mean).
         """
         g = self.loss.rmatvec(self.loss.target)
-        scale = float(np.linalg.norm(g))
-        if scale == 0.0:
+        if not np.any(g):
             return 0.0
         separable = self.separable_penalty(1.0)
-        t_sep = separable.dual_norm(g)
         if not self.has_graph_term:
-            return t_sep
-        D = self.graph.incidence
-        box = self.graph_reg * self.graph.weights
+            return separable.dual_norm(g)
+        return _alpha_max_with_graph(
+            g, separable, self.graph.incidence, self.graph_reg * self.graph.weights,
+            rtol=rtol, max_rounds=max_rounds,
+        )
 
-        def residual(t, v0):
-            pen = self.separable_penalty(t)
 
-            def fun(v):
-                r = pen.prox(g - D.T @ v, 1.0)
-                return 0.5 * float(r @ r), -(D @ r)
+def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
+    """``min_v F(v)`` (see :meth:`GroupGraphProblem.alpha_max`) by LP with cutting planes.
 
-            res = minimize(fun, v0, jac=True, method="L-BFGS-B",
-                           bounds=np.column_stack([-t * box, t * box]),
-                           options={"maxiter": 5000, "ftol": 1e-30, "gtol": 1e-14 * scale})
-            return np.sqrt(2 * res.fun), res.x
+    LP variables ``[t, v (m), a (grouped features)]``; every constraint is
+    written as ``A_ub @ x <= 0`` plus the constant ``g``.
+    """
+    p, m = g.size, D.shape[0]
+    c = np.broadcast_to(separable.l1.weights, (p,)).astype(float)
+    groups = separable.groups if separable._has_groups() else None
+    grouped = groups.indices if groups is not None else np.empty(0, dtype=np.intp)
+    k = grouped.size
+    Dt = sp.csr_matrix(D.T)
+    t_col = lambda vals: sp.csr_matrix(np.asarray(vals, dtype=float).reshape(-1, 1))  # noqa: E731
+    n_var = 1 + m + k
 
-        feasible = lambda dist: dist <= 1e-9 * scale  # noqa: E731
-        v = np.zeros(D.shape[0])
-        hi = t_sep
-        if not np.isfinite(hi):
-            # no finite bound from the separable part: look for one by doubling
-            hi = scale / max(float(np.min(box[box > 0], initial=np.inf)), 1e-300)
-            for _ in range(60):
-                dist, v = residual(hi, v)
-                if feasible(dist):
-                    break
-                hi *= 2.0
-            else:
-                return np.inf
-            v_hi = v
-        else:
-            v_hi = v
-        lo = 0.0
-        while hi - lo > rtol * hi:
-            mid = 0.5 * (lo + hi)
-            dist, v = residual(mid, np.clip(v_hi, -mid * box, mid * box))
-            if feasible(dist):
-                hi, v_hi = mid, v
-            else:
-                lo = mid
-        return hi
+    def block(t_coef, v_part, a_part):
+        return sp.hstack([t_col(t_coef), v_part, a_part], format="csr")
+
+    eye_m, zero_mk = sp.identity(m, format="csr"), sp.csr_matrix((m, k))
+    rows = [  # |v_e| <= t box_e
+        block(-box, eye_m, zero_mk),
+        block(-box, -eye_m, zero_mk),
+    ]
+    rhs = [np.zeros(m), np.zeros(m)]
+    ungrouped = np.setdiff1d(np.arange(p), grouped)
+    if ungrouped.size:  # |g_j - (D^T v)_j| <= t c_j
+        Dt_u = Dt[ungrouped]
+        zero_uk = sp.csr_matrix((ungrouped.size, k))
+        rows += [block(-c[ungrouped], -Dt_u, zero_uk), block(-c[ungrouped], Dt_u, zero_uk)]
+        rhs += [-g[ungrouped], g[ungrouped]]
+    if k:
+        eye_k, zero_km = sp.identity(k, format="csr"), sp.csr_matrix((k, m))
+        rows += [block(-c[grouped], zero_km, eye_k), block(-c[grouped], zero_km, -eye_k)]
+        rhs += [np.zeros(k), np.zeros(k)]
+        lam = groups.expand(separable.group_weights)
+        Dt_g = Dt[grouped]
+        eye_k = sp.identity(k, format="csr")
+        # first cuts: |r_j| <= t lambda_g for every grouped coordinate, r = g - D^T v - a
+        rows += [block(-lam, -Dt_g, -eye_k), block(-lam, Dt_g, eye_k)]
+        rhs += [-g[grouped], g[grouped]]
+        group_of = np.repeat(np.arange(groups.n_groups), groups.sizes)
+    objective = np.zeros(n_var)
+    objective[0] = 1.0
+    bounds = [(0, None)] + [(None, None)] * (m + k)
+
+    def F(v):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(box > 0, np.abs(v) / box, np.where(v != 0, np.inf, 0.0))
+        return max(float(np.max(ratio, initial=0.0)), separable.dual_norm(g - Dt @ v))
+
+    upper = np.inf
+    for _ in range(max_rounds):
+        res = linprog(objective, A_ub=sp.vstack(rows, format="csr"), b_ub=np.concatenate(rhs),
+                      bounds=bounds, method="highs")
+        if res.status == 2:  # infeasible: no alpha makes w = 0 optimal
+            return np.inf
+        if res.status != 0:
+            raise RuntimeError(f"alpha_max: the linear program failed ({res.message})")
+        t_low, v, a = res.x[0], res.x[1:1 + m], res.x[1 + m:]
+        u = g - Dt @ v
+        upper = min(upper, F(v))
+        if upper <= t_low * (1 + rtol) + 1e-300:
+            return upper
+        # tangent cut r_g . d <= t lambda_g at the direction d = r_g / ||r_g|| of each violated group
+        r = u[grouped] - a
+        norms = np.sqrt(np.bincount(group_of, weights=r**2, minlength=groups.n_groups))
+        violated = norms > t_low * separable.group_weights * (1 + 0.1 * rtol)
+        if not np.any(violated):
+            return upper
+        sel = np.flatnonzero(violated[group_of])
+        d = r[sel] / norms[group_of[sel]]
+        cut_rows = np.searchsorted(np.flatnonzero(violated), group_of[sel])
+        n_cuts = int(violated.sum())
+        # r_g . d = g_g . d - (D^T v)_g . d - a_g . d
+        dv = sp.csr_matrix((d, (cut_rows, sel)), shape=(n_cuts, k))
+        rows.append(block(-separable.group_weights[violated], -(dv @ Dt_g), -dv))
+        rhs.append(-np.bincount(cut_rows, weights=d * g[grouped][sel], minlength=n_cuts))
+    for step in (rtol, 1e-5, 1e-4, 1e-3):
+        t = t_low * (1 + step)
+        if upper <= t * (1 + rtol):
+            break
+        upper = min(upper, F(_nearest_feasible(g, separable, D, box, t, v)))
+    return upper
+
+
+def _nearest_feasible(g, separable, D, box, t, v0):
+    """``v`` in the box of radius ``t * box`` that minimizes the distance of
+    ``g - D^T v`` to ``t * (unit dual ball of the separable penalty)``."""
+    pen = separable.scaled(t)
+    scale = float(g @ g)
+
+    def fun(v):
+        r = pen.prox(g - D.T @ v, 1.0)
+        return 0.5 * float(r @ r), -(D @ r)
+
+    res = minimize(fun, np.clip(v0, -t * box, t * box), jac=True, method="L-BFGS-B",
+                   bounds=np.column_stack([-t * box, t * box]),
+                   options={"maxiter": 2000, "ftol": 1e-30, "gtol": 1e-14 * np.sqrt(scale)})
+    return res.x

@@ -42,6 +42,11 @@ class SparseGroupL2:
         self.group_weights = group_weights
         self.groups = groups
 
+    def scaled(self, factor):
+        """The same penalty multiplied by ``factor``."""
+        lam = None if self.group_weights is None else factor * self.group_weights
+        return SparseGroupL2(factor * self.l1.weights, lam, self.groups)
+
     def _has_groups(self):
         return self.groups is not None and self.groups.n_groups > 0
 

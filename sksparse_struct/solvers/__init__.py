@@ -1,6 +1,8 @@
 """Generic solvers: they see a loss, penalties and linear maps, never an estimator."""
 
-from .admm import ADMMResult, ADMMState, admm, kkt_violation
 from ._normal_equations import NormalEquations
+from .admm import ADMMResult, ADMMState, admm, kkt_violation
+from .proximal_gradient import ProxGradResult, Quadratic, accelerated_proximal_gradient
 
-__all__ = ["ADMMResult", "ADMMState", "NormalEquations", "admm", "kkt_violation"]
+__all__ = ["ADMMResult", "ADMMState", "NormalEquations", "ProxGradResult", "Quadratic", "admm",
+           "accelerated_proximal_gradient", "kkt_violation"]

@@ -190,6 +190,7 @@ def admm(
         u = [uk.copy() for uk in state.u]
     system.set_rho(rho)
     bounds = np.cumsum([zk.size for zk in z] * 2)[:-1]
+    transposes = [None if K is None else K.T.tocsr() for K, _ in blocks]  # built once, used twice per iteration
 
     def unpack(v):
         parts = np.split(v, bounds)
@@ -204,7 +205,7 @@ def admm(
 
     def step(z, u):
         """One (over-relaxed) ADMM iteration from (z, u), with its residuals."""
-        rhs = b0 + rho * sum(_apply_t(K, zk - uk) for (K, _), zk, uk in zip(blocks, z, u))
+        rhs = b0 + rho * sum(_apply(Kt, zk - uk) for Kt, zk, uk in zip(transposes, z, u))
         x = system.solve(rhs)
         z_new, u_new, dz = [], [], []
         r_sq = Kx_sq = z_sq = 0.0
@@ -219,8 +220,8 @@ def admm(
             Kx_sq += float(np.sum(Kx**2))
             z_sq += float(np.sum(zk_new**2))
         r_norm = np.sqrt(r_sq)
-        s_norm = rho * float(np.linalg.norm(sum(_apply_t(K, d) for (K, _), d in zip(blocks, dz))))
-        dual_norm = rho * float(np.linalg.norm(sum(_apply_t(K, uk) for (K, _), uk in zip(blocks, u_new))))
+        s_norm = rho * float(np.linalg.norm(sum(_apply(Kt, d) for Kt, d in zip(transposes, dz))))
+        dual_norm = rho * float(np.linalg.norm(sum(_apply(Kt, uk) for Kt, uk in zip(transposes, u_new))))
         scales = (max(np.sqrt(Kx_sq), np.sqrt(z_sq)) + floor_pri, dual_norm + floor_dual)
         return x, z_new, u_new, r_norm, s_norm, scales
 

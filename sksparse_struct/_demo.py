@@ -1,0 +1,334 @@
+"""The demonstrations behind ``sksparse-struct demo``.
+
+Each estimator of the package fits synthetic data whose true coefficients are
+known, so the table can score the support it finds and its estimation error.
+
+The demos form a registry, :data:`DEMOS`: a :class:`DemoEntry` names an
+estimator, describes its data and holds a function
+``run(random_state, ax=None)`` that fits the estimator (in one or several
+variants), returns one :class:`DemoRow` per fitted variant and, for entries
+that draw, draws on the matplotlib axis it is given. Adding an estimator to
+the demo means writing one such function and appending one entry.
+
+Regularization strengths are chosen without looking at the truth (for
+GroupGraphLasso: on a validation split, by the one-standard-error rule of
+:func:`select_alpha`).
+"""
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import train_test_split
+
+from ._optional import import_pyplot
+from .datasets import make_group_graph_regression, make_sparse_reduced_rank_regression
+from .linear_model import GroupGraphLasso, group_graph_alpha_max
+from .reduced_rank import SparseReducedRankRegression, reduced_rank_alpha_max
+
+__all__ = [
+    "DEMOS", "DemoEntry", "DemoRow", "format_table", "new_demo_figure", "run_demos",
+    "select_alpha", "support_scores",
+]
+
+
+def support_scores(coef, true_coef):
+    """Compare the support of ``coef`` with the support of ``true_coef``.
+
+    Parameters
+    ----------
+    coef, true_coef : array-like of the same shape
+        Estimated and true coefficients; an entry is in the support when it
+        is non-zero. Estimators whose unit of selection is not one entry
+        (e.g. a row of a coefficient matrix) pass one norm per unit.
+
+    Returns
+    -------
+    true_positives, false_positives : int
+    f1 : float
+        ``2 TP / (2 TP + FP + FN)``; 1 when both supports are empty.
+    """
+    found = np.asarray(coef) != 0
+    true = np.asarray(true_coef) != 0
+    tp = int(np.sum(found & true))
+    fp = int(np.sum(found & ~true))
+    fn = int(np.sum(~found & true))
+    denominator = 2 * tp + fp + fn
+    return tp, fp, 2 * tp / denominator if denominator else 1.0
+
+
+@dataclass(frozen=True)
+class DemoRow:
+    """One line of the demo table: a fitted model scored against the truth.
+
+    Attributes
+    ----------
+    model : str
+        Estimator name.
+    fitted : str
+        What was fitted: the variant and its regularization strength.
+    n_true : int or None
+        Size of the true support; None when the entry does not report it.
+    true_positives, false_positives : int
+    f1 : float
+        F1 score of the support found.
+    relative_error : float
+        ``||w - w*|| / ||w*||``.
+    fit_time : float
+        Seconds taken by the final fit.
+    """
+
+    model: str
+    fitted: str
+    n_true: int | None
+    true_positives: int
+    false_positives: int
+    f1: float
+    relative_error: float
+    fit_time: float
+
+    @classmethod
+    def score(cls, model, fitted, coef, true_coef, fit_time):
+        """Build a row from estimated and true coefficients."""
+        tp, fp, f1 = support_scores(coef, true_coef)
+        error = np.linalg.norm(np.ravel(coef) - np.ravel(true_coef)) / np.linalg.norm(true_coef)
+        return cls(model, fitted, int(np.count_nonzero(true_coef)), tp, fp, f1,
+                   float(error), fit_time)
+
+
+@dataclass(frozen=True)
+class DemoEntry:
+    """A registered demo.
+
+    Attributes
+    ----------
+    name : str
+        The estimator it shows.
+    description : str
+        The data and the protocol, printed above the table.
+    run : callable
+        ``run(random_state, ax=None) -> list of DemoRow``.
+    draws : bool
+        Whether ``run`` draws on ``ax``; the figure has one axis per entry
+        that draws.
+    """
+
+    name: str
+    description: str
+    run: Callable
+    draws: bool = False
+
+
+def select_alpha(estimator, alphas, X_train, y_train, X_val, y_val):
+    """Choose ``alpha`` on a validation set by the one-standard-error rule.
+
+    The estimator is fitted along ``alphas`` (largest first, warm-started
+    when it supports ``warm_start``); the choice is the largest alpha whose
+    validation mean squared error is within one standard error of the
+    smallest one. The alpha of smallest validation error is tuned for
+    prediction and lets in many false features; the rule trades a
+    statistically insignificant loss of accuracy for a sparser model.
+
+    Parameters
+    ----------
+    estimator : regressor with an ``alpha`` parameter
+        Cloned, not modified.
+    alphas : array-like of float
+        Candidate values.
+    X_train, y_train, X_val, y_val : array-like
+
+    Returns
+    -------
+    alpha : float
+    """
+    model = clone(estimator)
+    if "warm_start" in model.get_params():
+        model.set_params(warm_start=True)
+    alphas = np.sort(np.asarray(alphas, dtype=float))[::-1]
+    means, errors = [], []
+    for alpha in alphas:
+        model.set_params(alpha=alpha).fit(X_train, y_train)
+        squared = (np.asarray(y_val) - model.predict(X_val)) ** 2
+        means.append(squared.mean())
+        errors.append(squared.std() / np.sqrt(squared.size))
+    best = int(np.argmin(means))
+    chosen = next(i for i, mean in enumerate(means) if mean <= means[best] + errors[best])
+    return float(alphas[chosen])
+
+
+# The regime of the GroupGraphLasso demo: more features than samples and a
+# truth that follows both structures (a few whole groups, constant along the
+# graph), where the structure should pay off.
+_GGL_DATA = dict(n_samples=150, n_features=200, n_groups=20, n_informative_groups=2, noise=2.0)
+_GGL_VALIDATION = 1 / 3
+_GGL_GRID = np.geomspace(1.0, 1e-2, 15)  # fractions of each variant's alpha_max
+
+
+def _group_graph_variants(groups, graph):
+    """The four penalties compared: (name, GroupGraphLasso structure parameters)."""
+    return [
+        ("lasso", dict(l1_reg=1.0, group_reg=0.0)),
+        ("group", dict(groups=groups, group_reg=1.0)),
+        # a graph term alone fuses coefficients but never zeroes them: l1 selects
+        ("graph + l1", dict(graph=graph, graph_reg=1.0, l1_reg=1.0, group_reg=0.0)),
+        ("group + graph", dict(groups=groups, graph=graph, group_reg=1.0, graph_reg=1.0)),
+    ]
+
+
+def _group_graph_lasso_demo(random_state, ax=None):
+    X, y, true_coef, groups, graph = make_group_graph_regression(
+        **_GGL_DATA, random_state=random_state)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X, y, test_size=_GGL_VALIDATION, random_state=random_state)
+    rows, estimates = [], {}
+    for name, structure in _group_graph_variants(groups, graph):
+        alpha_max = group_graph_alpha_max(X_train, y_train, **structure)
+        alpha = select_alpha(GroupGraphLasso(**structure), alpha_max * _GGL_GRID,
+                             X_train, y_train, X_val, y_val)
+        start = time.perf_counter()
+        model = GroupGraphLasso(alpha, **structure).fit(X, y)
+        fit_time = time.perf_counter() - start
+        fitted = f"{name}, alpha={alpha / alpha_max:.3f} alpha_max"
+        rows.append(DemoRow.score("GroupGraphLasso", fitted, model.coef_, true_coef, fit_time))
+        estimates[name] = model.coef_
+    if ax is not None:
+        _draw_coefficients(ax, true_coef, estimates, groups)
+    return rows
+
+
+def _draw_coefficients(ax, true_coef, estimates, groups):
+    """Coefficients as an image: one row per model, one column per feature."""
+    names = ["truth", *estimates]
+    image = np.vstack([true_coef, *estimates.values()])
+    limit = np.max(np.abs(image))
+    shown = ax.imshow(image, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
+                      interpolation="nearest")
+    for boundary in np.flatnonzero(np.diff(groups)) + 0.5:
+        ax.axvline(boundary, color="0.85", linewidth=0.5)
+    # small coefficients are nearly white: a dot marks every selected feature
+    rows, columns = np.nonzero(image)
+    ax.scatter(columns, rows, s=1.5, color="black", marker="s", linewidths=0)
+    ax.axhline(0.5, color="black", linewidth=1.0)  # sets the truth apart
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlabel("feature (dots: non-zero coefficients; grey lines: group boundaries)")
+    ax.set_title("GroupGraphLasso: true and estimated coefficients")
+    ax.figure.colorbar(shown, ax=ax, label="coefficient")
+
+
+# alpha / alpha_max per penalty: the medians of the validation-tuned values over the 100
+# replications of benchmarks/bench_sparse_reduced_rank.py (lq: of the group-lasso alpha_max,
+# since lq has no threshold of its own)
+_SRRR_ALPHA_FRACTION = {"group_lasso": 0.028, "adaptive_group_lasso": 0.0016, "mcp": 0.073,
+                        "scad": 0.057, "log": 0.045, "lq": 0.036}
+_SRRR_RANK = 3
+
+
+def _sparse_reduced_rank_demo(random_state, ax=None):
+    X, Y, true_coef = make_sparse_reduced_rank_regression(random_state=random_state)
+    informative = true_coef.any(axis=0)  # the unit of selection is a predictor
+    rows = []
+    for penalty, fraction in _SRRR_ALPHA_FRACTION.items():
+        alpha_max = reduced_rank_alpha_max(
+            X, Y, penalty="group_lasso" if penalty == "lq" else penalty, rank=_SRRR_RANK)
+        model = SparseReducedRankRegression(rank=_SRRR_RANK, alpha=fraction * alpha_max,
+                                            penalty=penalty)
+        start = time.perf_counter()
+        model.fit(X, Y)
+        fit_time = time.perf_counter() - start
+        tp, fp, f1 = support_scores(model.support_, informative)
+        error = np.linalg.norm(model.coef_ - true_coef) / np.linalg.norm(true_coef)
+        rows.append(DemoRow("SparseReducedRankRegression",
+                            f"{penalty}, alpha={fraction} alpha_max", int(informative.sum()),
+                            tp, fp, f1, float(error), fit_time))
+    return rows
+
+
+DEMOS = [
+    DemoEntry(
+        "GroupGraphLasso",
+        "GroupGraphLasso on make_group_graph_regression: {n_samples} samples, {n_features} "
+        "features in {n_groups} groups, {n_informative_groups} informative neighbouring "
+        "groups, noise {noise}; alpha chosen on a {val:.0%} validation split "
+        "(one-standard-error rule, grid from alpha_max down to alpha_max/100), then refitted "
+        "on all samples.".format(**_GGL_DATA, val=_GGL_VALIDATION),
+        _group_graph_lasso_demo,
+        draws=True,
+    ),
+    DemoEntry(
+        "SparseReducedRankRegression",
+        "SparseReducedRankRegression (rank 3) on make_sparse_reduced_rank_regression with "
+        "its defaults, one fit per penalty at a fixed fraction of alpha_max (the median of "
+        "validation-tuned values in the benchmark); support: the predictors selected.",
+        _sparse_reduced_rank_demo,
+    ),
+]
+
+
+def new_demo_figure():
+    """A figure with one axis per registered demo that draws, rendered by the Agg backend.
+
+    Raises
+    ------
+    ImportError
+        When matplotlib is missing, with the command that installs it.
+    """
+    import_pyplot()
+    # the object-oriented API draws with Agg without switching pyplot's global backend
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    n_axes = sum(entry.draws for entry in DEMOS)
+    figure = Figure(figsize=(10, 3.2 * n_axes), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure, list(figure.subplots(n_axes, 1, squeeze=False)[:, 0])
+
+
+def run_demos(random_state=0, axes=None):
+    """Run every registered demo.
+
+    Parameters
+    ----------
+    random_state : int
+        Seeds the data and the validation splits: everything but the fit
+        times is a function of it.
+    axes : sequence of matplotlib axes, default=None
+        One per entry of :data:`DEMOS` that draws, in order; None draws nothing.
+
+    Returns
+    -------
+    rows : list of DemoRow
+    """
+    free_axes = iter(axes if axes is not None else [])
+    rows = []
+    for entry in DEMOS:
+        rows.extend(entry.run(random_state, ax=next(free_axes, None) if entry.draws else None))
+    return rows
+
+
+_COLUMNS = [
+    ("model", lambda r: r.model),
+    ("fitted", lambda r: r.fitted),
+    ("TP", lambda r: f"{r.true_positives}" + ("" if r.n_true is None else f"/{r.n_true}")),
+    ("FP", lambda r: str(r.false_positives)),
+    ("F1", lambda r: f"{r.f1:.3f}"),
+    ("rel. error", lambda r: f"{r.relative_error:.3f}"),
+    ("fit (s)", lambda r: f"{r.fit_time:.3f}"),  # last: the one column that is not reproducible
+]
+
+
+def format_table(rows):
+    """Plain-text table of demo rows, text columns left-aligned, numbers right-aligned."""
+    cells = [[header for header, _ in _COLUMNS]]
+    cells += [[cell(row) for _, cell in _COLUMNS] for row in rows]
+    widths = [max(len(line[j]) for line in cells) for j in range(len(_COLUMNS))]
+
+    def render(line):
+        return "  ".join(
+            text.ljust(width) if j < 2 else text.rjust(width)
+            for j, (text, width) in enumerate(zip(line, widths))
+        ).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([render(cells[0]), rule, *map(render, cells[1:])])

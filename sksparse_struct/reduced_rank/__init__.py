@@ -1,0 +1,5 @@
+"""Sparse reduced-rank regression: low-rank, row-sparse multi-output linear models."""
+
+from ._estimator import SparseReducedRankRegression, reduced_rank_alpha_max
+
+__all__ = ["SparseReducedRankRegression", "reduced_rank_alpha_max"]

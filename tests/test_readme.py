@@ -21,10 +21,17 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     assert commands[1] in ci
 
 
-def test_usage_snippet_runs():
-    text = (ROOT / "README.md").read_text()
-    code = re.search(r"## Usage\s+```python\n(.*?)```", text, re.S).group(1)
+def _usage_snippets():
+    usage = (ROOT / "README.md").read_text().split("## Usage", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", usage, re.S)
+
+
+def test_usage_snippets_run():
+    first, second = _usage_snippets()
     namespace = {}
-    exec(compile(code, "README.md", "exec"), namespace)
+    exec(compile(first, "README.md", "exec"), namespace)
     coef, true_coef = namespace["coef"], namespace["true_coef"]
     assert set(true_coef.nonzero()[0]) <= set(coef.nonzero()[0])
+    exec(compile(second, "README.md", "exec"), namespace)
+    assert (namespace["selected"] == namespace["C"].any(axis=0)).all()
+    assert namespace["factors"].shape == (100, 3)

@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._losses import LeastSquares
+from ..solvers._threads import single_threaded_blas
 from ._penalties import PENALTIES, adaptive_weights, row_penalty
 from ._problem import ReducedRankProblem, alternating_minimization, row_norms
 
@@ -319,8 +320,9 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         penalty = row_penalty(self.penalty, self.alpha, gamma=self.gamma, epsilon=self.epsilon,
                               q=self.q, adaptive=weights)
         B, A = (self.B_, self.A_) if warm else (B_rrr, A_rrr)
-        result = alternating_minimization(problem, penalty, B, A, max_iter=self.max_iter,
-                                          tol=self.tol, verbose=self.verbose)
+        with single_threaded_blas():  # the iterations are thin products, see solvers._threads
+            result = alternating_minimization(problem, penalty, B, A, max_iter=self.max_iter,
+                                              tol=self.tol, verbose=self.verbose)
         C = result.B @ result.A.T
         intercept = problem.loss.intercept(C)
         self.B_, self.A_ = result.B, result.A

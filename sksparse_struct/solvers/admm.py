@@ -31,6 +31,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._anderson import AndersonMixing
 from ._normal_equations import NormalEquations
+from ._threads import single_threaded_blas
 
 __all__ = ["ADMMState", "ADMMResult", "admm", "kkt_violation"]
 
@@ -238,45 +239,46 @@ def admm(
     # (z, u) or its Anderson extrapolation
     zs, us = z, u
     accelerated = False
-    while it < max_iter:
-        it += 1
-        x, z_new, u_new, r_norm, s_norm, (primal_scale, dual_scale) = step(zs, us)
-        v, g = np.concatenate(zs + us), np.concatenate(z_new + u_new)
-        fp_residual = float(np.linalg.norm(g - v))
-        if accelerated and fp_residual > last_fp_residual:
-            # safeguard: the extrapolated point did worse than the plain iterate; resume from it
-            zs, us, accelerated = z, u, False
-            mixing.reset()
-            continue
-        z, u, last_fp_residual = z_new, u_new, fp_residual
-
-        if print_every and (it % print_every == 0 or it == 1):
-            obj = objective(loss, blocks, z[0] if blocks[0][0] is None else x)
-            print(
-                f"[ADMM] iter {it:5d}  objective {obj:.8e}  primal {r_norm:.2e}  "
-                f"dual {s_norm:.2e}  rho {rho:.3g}  {time.perf_counter() - start:.2f}s"
-            )
-        history.append((r_norm, s_norm))
-        if r_norm <= tol * primal_scale and s_norm <= tol * dual_scale:
-            converged = True
-            break
-
-        zs, us, accelerated = z, u, False
-        if adaptive_rho and it % adapt_every == 0 and n_adapt < 50:
-            ratio = np.sqrt((r_norm / primal_scale) / max(s_norm / dual_scale, 1e-300))
-            if ratio > 5.0 or ratio < 0.2:
-                ratio = float(np.clip(ratio, 1e-3, 1e3))
-                rho *= ratio
-                u = [uk / ratio for uk in u]
-                zs, us = z, u
-                system.set_rho(rho)
-                n_adapt += 1
-                if mixing is not None:
-                    mixing.reset()  # the map changed with rho: old differences are stale
+    with single_threaded_blas():
+        while it < max_iter:
+            it += 1
+            x, z_new, u_new, r_norm, s_norm, (primal_scale, dual_scale) = step(zs, us)
+            v, g = np.concatenate(zs + us), np.concatenate(z_new + u_new)
+            fp_residual = float(np.linalg.norm(g - v))
+            if accelerated and fp_residual > last_fp_residual:
+                # safeguard: the extrapolated point did worse than the plain iterate; resume from it
+                zs, us, accelerated = z, u, False
+                mixing.reset()
                 continue
-        if mixing is not None:
-            zs, us = unpack(mixing.extrapolate(v, g))
-            accelerated = True
+            z, u, last_fp_residual = z_new, u_new, fp_residual
+
+            if print_every and (it % print_every == 0 or it == 1):
+                obj = objective(loss, blocks, z[0] if blocks[0][0] is None else x)
+                print(
+                    f"[ADMM] iter {it:5d}  objective {obj:.8e}  primal {r_norm:.2e}  "
+                    f"dual {s_norm:.2e}  rho {rho:.3g}  {time.perf_counter() - start:.2f}s"
+                )
+            history.append((r_norm, s_norm))
+            if r_norm <= tol * primal_scale and s_norm <= tol * dual_scale:
+                converged = True
+                break
+
+            zs, us, accelerated = z, u, False
+            if adaptive_rho and it % adapt_every == 0 and n_adapt < 50:
+                ratio = np.sqrt((r_norm / primal_scale) / max(s_norm / dual_scale, 1e-300))
+                if ratio > 5.0 or ratio < 0.2:
+                    ratio = float(np.clip(ratio, 1e-3, 1e3))
+                    rho *= ratio
+                    u = [uk / ratio for uk in u]
+                    zs, us = z, u
+                    system.set_rho(rho)
+                    n_adapt += 1
+                    if mixing is not None:
+                        mixing.reset()  # the map changed with rho: old differences are stale
+                    continue
+            if mixing is not None:
+                zs, us = unpack(mixing.extrapolate(v, g))
+                accelerated = True
 
     coef = z[0] if blocks and blocks[0][0] is None else x
     coef, obj = _snap_negligible(loss, blocks, coef, tol)

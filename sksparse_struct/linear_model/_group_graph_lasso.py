@@ -6,8 +6,8 @@ import networkx as nx
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._validation import validate_fit_data, validate_predict_data
 from ..solvers import admm, kkt_violation
 from ._cvxpy import solve_with_cvxpy
 from ._problem import GroupGraphProblem
@@ -23,13 +23,6 @@ _STRUCTURE_CONSTRAINTS = {
     "group_weights": [None, "array-like"],
     "fit_intercept": ["boolean"],
 }
-
-
-def _validate_xy(estimator, X, y, reset=True):
-    return validate_data(
-        estimator, X, y, reset=reset, accept_sparse=("csr", "csc"),
-        dtype=np.float64, y_numeric=True,
-    )
 
 
 def group_graph_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0, graph_reg=1.0,
@@ -62,8 +55,8 @@ def group_graph_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0, graph
     >>> GroupGraphLasso(amax, groups=[0, 0, 1, 1, 2, 2]).fit(X, y).coef_
     array([0., 0., 0., 0., 0., 0.])
     """
-    holder = BaseEstimator()  # validate_data records feature names on an estimator
-    X, y = _validate_xy(holder, X, y)
+    holder = BaseEstimator()  # validation records the feature names on an estimator
+    X, y = validate_fit_data(holder, X, y)
     problem = GroupGraphProblem.build(
         X, y, sample_weight, groups=groups, graph=graph, group_weights=group_weights,
         feature_names=getattr(holder, "feature_names_in_", None), l1_reg=l1_reg,
@@ -222,7 +215,7 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         -------
         self : GroupGraphLasso
         """
-        X, y = _validate_xy(self, X, y)
+        X, y = validate_fit_data(self, X, y)
         problem = GroupGraphProblem.build(
             X, y, sample_weight, groups=self.groups, graph=self.graph,
             group_weights=self.group_weights,
@@ -276,8 +269,7 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"), dtype=np.float64)
+        X = validate_predict_data(self, X)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def __sklearn_tags__(self):

@@ -12,9 +12,9 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._losses import LeastSquares
+from .._validation import validate_fit_data, validate_predict_data
 from ..solvers._threads import single_threaded_blas
 from ._penalties import PENALTIES, adaptive_weights, row_penalty
 from ._problem import ReducedRankProblem, alternating_minimization, row_norms
@@ -27,13 +27,6 @@ _SHAPE_CONSTRAINTS = {
     "q": [Interval(Real, 0, 1, closed="neither")],
     "adaptive_power": [Interval(Real, 0, None, closed="neither")],
 }
-
-
-def _validate_xy(estimator, X, y, reset=True):
-    return validate_data(
-        estimator, X, y, reset=reset, accept_sparse=("csr", "csc"), dtype=np.float64,
-        multi_output=True, y_numeric=True,
-    )
 
 
 def _check_rank(rank, n_features, n_targets):
@@ -106,7 +99,7 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
             "penalty='lq' has no alpha_max: zero is a local minimizer for every alpha > 0")
     if not epsilon > 0:
         raise ValueError(f"epsilon must be > 0, got {epsilon}")
-    X, Y = _validate_xy(BaseEstimator(), X, Y)
+    X, Y = validate_fit_data(BaseEstimator(), X, Y, multi_output=True)
     Y = Y.reshape(Y.shape[0], -1)
     _check_rank(rank, X.shape[1], Y.shape[1])
     loss = LeastSquares(X, Y, fit_intercept=fit_intercept)
@@ -307,7 +300,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         self : SparseReducedRankRegression
         """
         _check_shape_parameters(self.penalty, self.gamma)
-        X, y = _validate_xy(self, X, y)
+        X, y = validate_fit_data(self, X, y, multi_output=True)
         Y = y.reshape(y.shape[0], -1)
         _check_rank(self.rank, X.shape[1], Y.shape[1])
         problem = ReducedRankProblem.build(X, Y, fit_intercept=self.fit_intercept,
@@ -353,8 +346,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         y_pred : ndarray of shape (n_samples, n_targets) or (n_samples,)
             1-d when ``y`` was 1-d at fit.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"), dtype=np.float64)
+        X = validate_predict_data(self, X)
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def transform(self, X):
@@ -368,8 +360,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         -------
         factors : ndarray of shape (n_samples, rank)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"), dtype=np.float64)
+        X = validate_predict_data(self, X)
         return np.asarray(X @ self.B_)
 
     def __sklearn_tags__(self):

@@ -42,6 +42,14 @@ class LeastSquares:
             self.y_mean = np.zeros(y.shape[1:]) if y.ndim > 1 else 0.0
         self.target = self._rows(y - self.y_mean)
 
+    def restrict(self, columns):
+        """The same loss on the features ``columns`` only (the others held at zero)."""
+        sub = object.__new__(LeastSquares)
+        sub.__dict__.update(self.__dict__)
+        sub.X = self.X[:, columns]
+        sub.x_mean = self.x_mean[columns]
+        return sub
+
     @property
     def shape(self):
         return self.X.shape
@@ -80,14 +88,19 @@ class LeastSquares:
 
     def scaled_kernel(self, scale):
         """Dense ``Z diag(scale) Z.T`` of shape (n, n), without forming Z densely."""
-        root = np.sqrt(scale)
-        Xs = self.X.multiply(root[None, :]).tocsr() if sp.issparse(self.X) else self.X * root
-        ms = self.x_mean * root
+        uniform = np.all(scale == scale[0])
+        if uniform:  # no scaled copy of X: scale the result instead
+            Xs, ms = self.X, self.x_mean
+        else:
+            root = np.sqrt(scale)
+            Xs = self.X.multiply(root[None, :]).tocsr() if sp.issparse(self.X) else self.X * root
+            ms = self.x_mean * root
         XX = Xs @ Xs.T
         XX = XX.toarray() if sp.issparse(XX) else np.asarray(XX)
         Xm = np.asarray(Xs @ ms).ravel()
         K = XX - Xm[:, None] - Xm[None, :] + ms @ ms
-        return K * np.outer(self.sqrt_w, self.sqrt_w)
+        K *= np.outer(self.sqrt_w, self.sqrt_w)
+        return K * scale[0] if uniform else K
 
     def dense_transpose(self, rows=slice(None)):
         """``Z.T[:, rows]`` as a dense array, for a block of samples at a time."""
@@ -97,10 +110,9 @@ class LeastSquares:
         return Xt * self.sqrt_w[rows]
 
     def frobenius_sq(self):
-        """``||Z||_F^2``, the trace of the Gram matrix."""
-        col_sq = (
-            np.asarray(self.X.multiply(self.X).T @ self.sqrt_w**2).ravel()
-            if sp.issparse(self.X)
-            else (self.sqrt_w**2) @ (self.X**2)
-        )
-        return float(np.sum(col_sq) - self.x_mean @ self.x_mean)
+        """``||Z||_F^2 = sum_i (s_i/n) ||x_i||^2 - ||m||^2`` (the weights sum to one)."""
+        if sp.issparse(self.X):
+            row_sq = np.asarray(self.X.multiply(self.X).sum(axis=1)).ravel()
+        else:
+            row_sq = np.einsum("ij,ij->i", self.X, self.X)  # no n x p temporary
+        return float(self.sqrt_w**2 @ row_sq - self.x_mean @ self.x_mean)

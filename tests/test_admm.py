@@ -146,3 +146,59 @@ def test_anderson_mixing_solves_linear_fixed_point_exactly():
     for _ in range(6):
         v = mixing.extrapolate(v, M @ v + c)
     np.testing.assert_allclose(v, fixed_point, atol=1e-8)
+
+
+def _separable_problem(n, p, n_groups, l1, seed):
+    from sksparse_struct import make_group_graph_regression
+    from sksparse_struct.linear_model._problem import GroupGraphProblem
+
+    X, y, _, groups, _ = make_group_graph_regression(n, p, n_groups, 3, random_state=seed)
+    # a few ungrouped features (only the l1 term acts on them) when l1 > 0
+    listed = [np.flatnonzero(groups == g).tolist() for g in range(n_groups)]
+    if l1:
+        listed[-1] = listed[-1][:-3]
+    problem = GroupGraphProblem.build(
+        X, y, None, groups=listed, graph=None, group_weights=None, feature_names=None,
+        l1_reg=l1, group_reg=1.0, graph_reg=0.0, fit_intercept=True,
+    )
+    return problem
+
+
+@pytest.mark.parametrize("l1", [0.0, 0.5])
+@pytest.mark.parametrize("fraction", [0.5, 0.1, 0.02])
+def test_working_set_matches_plain_admm(l1, fraction):
+    from sksparse_struct.solvers import working_set_admm
+
+    problem = _separable_problem(80, 300, 60, l1, seed=1)
+    alpha = fraction * problem.alpha_max()
+    penalty = problem.separable_penalty(alpha)
+    plain = admm(problem.loss, [(None, penalty)], tol=1e-10, max_iter=50000)
+    ws = working_set_admm(problem.loss, penalty, tol=1e-10, max_iter=50000)
+    assert ws.converged
+    np.testing.assert_allclose(ws.objective, plain.objective, rtol=1e-9)
+    np.testing.assert_array_equal(ws.coef != 0, plain.coef != 0)
+    np.testing.assert_allclose(ws.coef, plain.coef, atol=1e-7)
+    # its multipliers certify optimality on the full problem
+    lam = [ws.state.rho * ws.state.u[0]]
+    assert kkt_violation(problem.loss, [(None, penalty)], ws.coef, lam) < 1e-7 * alpha
+
+
+def test_working_set_zero_solution_without_iterations():
+    from sksparse_struct.solvers import working_set_admm
+
+    problem = _separable_problem(40, 50, 10, 0.0, seed=0)
+    ws = working_set_admm(problem.loss, problem.separable_penalty(1.01 * problem.alpha_max()))
+    assert ws.converged and ws.n_iter == 0
+    np.testing.assert_array_equal(ws.coef, 0.0)
+
+
+def test_working_set_warm_start_and_budget():
+    from sksparse_struct.solvers import working_set_admm
+
+    problem = _separable_problem(80, 300, 60, 0.0, seed=2)
+    penalty = problem.separable_penalty(0.1 * problem.alpha_max())
+    cold = working_set_admm(problem.loss, penalty, tol=1e-8, max_iter=50000)
+    warm = working_set_admm(problem.loss, penalty, tol=1e-8, max_iter=50000, state=cold.state)
+    assert warm.n_iter < cold.n_iter
+    with pytest.warns(ConvergenceWarning, match="working sets did not converge"):
+        working_set_admm(problem.loss, penalty, tol=1e-8, max_iter=3)

@@ -424,3 +424,35 @@ def test_alpha_max_matches_its_definition(with_groups, seed):
     ref = _cvxpy_alpha_max(X, y, groups if with_groups else [], edges, 0.5, 0.7)
     # exact without groups (a linear program); a certified upper bound with them
     assert ref * (1 - 1e-6) <= ours <= ref * (1 + (1e-3 if with_groups else 1e-6))
+
+
+@pytest.mark.parametrize("l1, use_sw, sparse_x, intercept", [
+    (0.0, False, False, True), (0.4, True, False, True), (0.0, True, True, False),
+    (0.7, False, True, True),
+], ids=["group", "sparse-group+weights", "sparse-X-no-intercept", "sparse-group+sparse-X"])
+@pytest.mark.parametrize("fraction", [0.3, 0.05])
+def test_matches_cvxpy_without_graph(l1, use_sw, sparse_x, intercept, fraction):
+    """The separable case runs ADMM on working sets of groups."""
+    rng = np.random.default_rng(int(fraction * 100) + int(10 * l1))
+    n, p = 40, 90
+    # ungrouped features only with l1: unpenalized ones would make alpha_max infinite
+    groups, _ = random_structure(p, rng, n_groups=30, ungrouped=6 if l1 else 0)
+    X = rng.standard_normal((n, p))
+    if sparse_x:
+        X[rng.random((n, p)) < 0.5] = 0.0
+    w_true = np.zeros(p)
+    w_true[groups[0]] = 2.0
+    y = X @ w_true + rng.standard_normal(n)
+    sw = rng.uniform(0.2, 2.0, n) if use_sw else None
+    Xf = sp.csr_matrix(X) if sparse_x else X
+    params = dict(groups=groups, l1_reg=l1, fit_intercept=intercept)
+    alpha = fraction * group_graph_alpha_max(Xf, y, sample_weight=sw, **params)
+    model = GroupGraphLasso(alpha, **params, **TIGHT).fit(Xf, y, sample_weight=sw)
+    w_ref, b_ref = cvxpy_group_graph(X, y, alpha, groups=groups, l1_reg=l1, group_reg=1.0,
+                                     sample_weight=sw, fit_intercept=intercept)
+    objective = dict(groups=groups, l1_reg=l1, group_reg=1.0, sample_weight=sw)
+    ours = group_graph_objective(X, y, model.coef_, model.intercept_, alpha, **objective)
+    ref = group_graph_objective(X, y, w_ref, b_ref, alpha, **objective)
+    assert abs(ours - ref) <= 1e-6 * abs(ref)
+    np.testing.assert_array_equal(model.coef_ != 0, np.abs(w_ref) > 1e-5 * np.abs(w_ref).max())
+    assert model.convergence_["kkt_violation"] < 1e-6 * alpha

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._validation import validate_fit_data, validate_predict_data
-from ..solvers import admm, kkt_violation
+from ..solvers import admm, kkt_violation, working_set_admm
 from ._cvxpy import solve_with_cvxpy
 from ._problem import GroupGraphProblem
 
@@ -240,10 +240,12 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
             (problem.loss.shape[1],) if K is None else (K.shape[0],) for K, _ in blocks
         ]:
             state = None  # the structure changed: nothing to warm-start from
-        result = admm(
-            problem.loss, blocks, state=state, max_iter=self.max_iter, tol=self.tol,
-            verbose=self.verbose,
-        )
+        if problem.has_graph_term:
+            result = admm(problem.loss, blocks, state=state, max_iter=self.max_iter,
+                          tol=self.tol, verbose=self.verbose)
+        else:  # separable penalty: ADMM on working sets of groups
+            result = working_set_admm(problem.loss, blocks[0][1], state=state,
+                                      max_iter=self.max_iter, tol=self.tol, verbose=self.verbose)
         self._admm_state = result.state
         self.n_iter_ = result.n_iter
         multipliers = [result.state.rho * u for u in result.state.u]

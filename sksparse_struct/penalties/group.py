@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._structure import Groups
 from .separable import WeightedL1, soft_threshold
 
 __all__ = ["SparseGroupL2"]
@@ -46,6 +47,42 @@ class SparseGroupL2:
         """The same penalty multiplied by ``factor``."""
         lam = None if self.group_weights is None else factor * self.group_weights
         return SparseGroupL2(factor * self.l1.weights, lam, self.groups)
+
+    def _ungrouped(self, n_features):
+        mask = np.ones(n_features, dtype=bool)
+        if self._has_groups():
+            mask[self.groups.indices] = False
+        return np.flatnonzero(mask)
+
+    def unit_sizes(self, n_features):
+        """Sizes of the units of :meth:`subdiff_distance`: the groups, then one per ungrouped coordinate."""
+        sizes = self.groups.sizes if self._has_groups() else np.empty(0, dtype=np.intp)
+        return np.concatenate([sizes, np.ones(self._ungrouped(n_features).size, dtype=np.intp)])
+
+    def restrict(self, keep, n_features):
+        """The penalty on the units ``keep`` (boolean, in :meth:`subdiff_distance` order) only.
+
+        Returns
+        -------
+        features : ndarray of int
+            The original indices of the features kept; feature ``i`` of the
+            restricted problem is ``features[i]``.
+        penalty : SparseGroupL2
+            The penalty of the restricted problem.
+        """
+        n_groups = self.groups.n_groups if self._has_groups() else 0
+        keep_groups, keep_single = keep[:n_groups], keep[n_groups:]
+        grouped = (self.groups.indices[self.groups.expand(keep_groups)] if n_groups
+                   else np.empty(0, dtype=np.intp))
+        features = np.concatenate([grouped, self._ungrouped(n_features)[keep_single]])
+        l1 = self.l1.weights
+        l1 = l1[features] if np.ndim(l1) else l1
+        if not n_groups:
+            return features, SparseGroupL2(l1, None, None)
+        sizes = self.groups.sizes[keep_groups]
+        groups = Groups(np.arange(grouped.size), np.concatenate([[0], np.cumsum(sizes)]),
+                        self.groups.weights[keep_groups], features.size)
+        return features, SparseGroupL2(l1, self.group_weights[keep_groups], groups)
 
     def _has_groups(self):
         return self.groups is not None and self.groups.n_groups > 0
@@ -92,9 +129,7 @@ class SparseGroupL2:
         excess = np.sqrt(np.add.reduceat(soft_threshold(gg, c) ** 2, groups.ptr[:-1]))
         dist_zero = np.maximum(excess - self.group_weights, 0.0)
         per_group = np.where(norms > 0, dist_active, dist_zero)
-        ungrouped = np.ones(np.shape(x)[0], dtype=bool)
-        ungrouped[idx] = False
-        return np.concatenate([per_group, coord[ungrouped]])
+        return np.concatenate([per_group, coord[self._ungrouped(np.shape(x)[0])]])
 
     def dual_norm(self, g, *, n_bisect=100):
         r"""Smallest :math:`t` with ``g`` in :math:`t\,\partial h(0)`.
@@ -107,8 +142,7 @@ class SparseGroupL2:
         if not self._has_groups():
             return self.l1.dual_norm(g)
         idx, groups = self.groups.indices, self.groups
-        ungrouped = np.ones(g.shape[0], dtype=bool)
-        ungrouped[idx] = False
+        ungrouped = self._ungrouped(g.shape[0])
         c_all = np.broadcast_to(self.l1.weights, g.shape)
         t_ungrouped = WeightedL1(c_all[ungrouped]).dual_norm(g[ungrouped])
         c, gg, lam = c_all[idx], g[idx], self.group_weights

@@ -181,10 +181,11 @@ def admm(
     b0 = loss.rmatvec(loss.target)
     if system is None:
         system = NormalEquations(loss, _metric(blocks, p))
+    mean_curvature = max(loss.frobenius_sq() / p, 1e-12)  # trace of Z^T Z per coordinate
     if state is None:
         z = [np.zeros(p if K is None else K.shape[0]) for K, _ in blocks]
         u = [np.zeros_like(zk) for zk in z]
-        rho = rho if rho is not None else max(loss.frobenius_sq() / p, 1e-12)
+        rho = rho if rho is not None else mean_curvature
     else:
         rho = state.rho
         z = [zk.copy() for zk in state.z]
@@ -199,7 +200,7 @@ def admm(
 
     # absolute floors so that a solution at x = 0 (alpha >= alpha_max) still stops
     scale_grad = float(np.linalg.norm(b0)) or 1.0
-    scale_x = scale_grad / max(loss.frobenius_sq() / p, 1e-12)
+    scale_x = scale_grad / mean_curvature
     m_total = sum(zk.size for zk in z)
     floor_pri = 1e-3 * scale_x * np.sqrt(m_total / p)
     floor_dual = 1e-3 * scale_grad

@@ -239,7 +239,7 @@ def admm(
     # exact zeros); (zs, us) the point the next step starts from, which is
     # (z, u) or its Anderson extrapolation
     zs, us = z, u
-    accelerated = False
+    accelerated, last_fp_residual = False, np.inf
     with single_threaded_blas():
         while it < max_iter:
             it += 1

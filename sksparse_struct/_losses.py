@@ -81,9 +81,17 @@ class LeastSquares:
 
     def gram(self):
         """Dense ``Z.T @ Z`` of shape (p, p) (the weights sum to one, see module doc)."""
-        Xr = self.X.multiply(self.sqrt_w[:, None]).tocsr() if sp.issparse(self.X) else self._rows(self.X)
+        uniform = np.all(self.sqrt_w == self.sqrt_w[0])
+        if uniform:  # no weighted copy of X: scale the product instead
+            Xr = self.X
+        elif sp.issparse(self.X):
+            Xr = self.X.multiply(self.sqrt_w[:, None]).tocsr()
+        else:
+            Xr = self._rows(self.X)
         G = Xr.T @ Xr
         G = G.toarray() if sp.issparse(G) else np.asarray(G)
+        if uniform:
+            G *= self.sqrt_w[0] ** 2
         return G - np.outer(self.x_mean, self.x_mean)
 
     def scaled_kernel(self, scale):

@@ -95,15 +95,54 @@ def test_invariants_on_random_problems(n, p, q, seed, penalty, fraction, fit_int
     alpha = fraction * reduced_rank_alpha_max(X, Y, fit_intercept=fit_intercept)
     if penalty == "adaptive_group_lasso":
         alpha *= 1e-2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # max_iter may be reached; an increase may not
         m = SparseReducedRankRegression(rank=rank, alpha=alpha, penalty=penalty,
                                         fit_intercept=fit_intercept).fit(X, Y)
+    assert not [w for w in caught if "increased" in str(w.message)]
     np.testing.assert_allclose(m.A_.T @ m.A_, np.eye(rank), atol=1e-10)
     path = m.objective_path_
     assert np.all(np.isfinite(path))
     assert np.all(np.diff(path) <= 0)
     assert m.coef_.shape == (q, p) and np.all(np.isfinite(m.coef_))
+    if penalty != "adaptive_group_lasso":  # the recorded objective is the objective of the fit
+        assert path[-1] == pytest.approx(_objective(m, X, Y), rel=1e-8, abs=1e-12)
+
+
+def test_adaptive_weights_with_a_constant_feature(data):
+    """A zero row of the reduced-rank fit has an infinite weight: it stays at zero, at no cost."""
+    X, Y, _ = data
+    X = X.copy()
+    X[:, 4] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = SparseReducedRankRegression(rank=2, alpha=0.005,
+                                        penalty="adaptive_group_lasso").fit(X, Y)
+    assert np.all(np.isfinite(m.objective_path_)) and m.n_iter_ < 200
+    assert not m.support_[4]
+
+
+def test_default_tol_is_accurate_on_a_correlated_design():
+    """The B-step stops on a duality gap, not on a small step, so that an ill-conditioned
+    Gram matrix does not stop it early (full rank: the problem is MultiTaskLasso's)."""
+    rng = np.random.default_rng(1)
+    n, p, q = 200, 60, 3
+    X = rng.standard_normal((n, 1)) + 0.01 * rng.standard_normal((n, p))  # nearly collinear
+    X[:, 30:] = rng.standard_normal((n, 30))
+    C = np.zeros((p, q))
+    C[:10] = rng.standard_normal((10, q))
+    Y = X @ C + 0.1 * rng.standard_normal((n, q))
+    alpha = 1e-3 * reduced_rank_alpha_max(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a B-step may use all its budget
+        ours = SparseReducedRankRegression(rank=q, alpha=alpha).fit(X, Y)
+    ref = MultiTaskLasso(alpha=alpha, tol=1e-12, max_iter=200000).fit(X, Y)
+
+    def objective(coef, intercept):
+        R = Y - X @ coef.T - intercept
+        return 0.5 / n * np.sum(R**2) + alpha * np.linalg.norm(coef, axis=0).sum()
+
+    assert objective(ours.coef_, ours.intercept_) <= objective(ref.coef_, ref.intercept_) * (1 + 1e-4)
 
 
 def test_sparse_and_dense_agree(data):

@@ -14,11 +14,12 @@ class LinearRowPenalty:
 
     def __init__(self, weights):
         self.weights = weights
-        self._l1 = WeightedL1(weights)
 
     def value(self, t):
         # rows with an infinite weight are kept at zero by the B-step: they cost nothing
-        return self._l1.value(np.where(np.isfinite(self.weights), t, 0.0))
+        # (and inf * 0 would be NaN)
+        finite = np.isfinite(np.broadcast_to(self.weights, np.shape(t)))
+        return WeightedL1(np.broadcast_to(self.weights, np.shape(t))[finite]).value(t[finite])
 
     def derivative(self, t):
         return np.broadcast_to(self.weights, np.shape(t)).astype(float)

@@ -190,14 +190,14 @@ def _edges_from_networkx(graph, n_features, names):
             "graph must be a simple undirected networkx.Graph; convert it with "
             "nx.Graph(graph) (this merges parallel edges and drops directions)"
         )
+    # every node must be a feature, isolated ones too (they add no term)
+    _to_feature_indices(list(graph.nodes), n_features, names, "graph nodes")
     edges = list(graph.edges(data="weight", default=1.0))
     if not edges:
         return np.empty((0, 2), dtype=np.intp), np.empty(0)
     heads, tails, weights = zip(*edges)
     j = _to_feature_indices(heads, n_features, names, "graph nodes")
     k = _to_feature_indices(tails, n_features, names, "graph nodes")
-    # isolated nodes must also be features, even though they add no term
-    _to_feature_indices(list(graph.nodes), n_features, names, "graph nodes")
     try:
         weights = np.asarray(weights, dtype=float)
     except (TypeError, ValueError) as exc:

@@ -146,3 +146,11 @@ def test_graph_fused_value_and_image_prox():
     w = np.array([1.0, 3.0, -1.0])
     assert fused.value(w) == pytest.approx(0.5 * (2.0 * 2.0 + 1.0 * 4.0))
     np.testing.assert_allclose(fused.image_penalty.prox(fused.linear_map @ w, 1.0), [-1.0, 3.5])
+
+
+def test_dual_norm_with_zero_l1_weight_where_the_gradient_is_zero():
+    """A group with no group weight: the l1 part alone zeroes it, at max_j |g_j| / c_j."""
+    h = SparseGroupL2(np.array([0.0, 1.0]), np.array([0.0]), check_groups([[0, 1]], 2))
+    g = np.array([0.0, 2.0])
+    assert h.dual_norm(g) == pytest.approx(2.0)
+    np.testing.assert_array_equal(h.prox(g, 2.0 * (1 + 1e-9)), 0.0)

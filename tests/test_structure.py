@@ -126,3 +126,8 @@ def test_isolated_node_that_is_not_a_feature():
 def test_empty_graph():
     graph = check_graph(nx.empty_graph(3), 3)
     assert graph.n_edges == 0 and graph.incidence.shape == (0, 3)
+
+
+def test_edgeless_graph_with_nodes_that_are_not_features():
+    with pytest.raises(ValueError, match="do not exist"):
+        check_graph(nx.empty_graph(12), 4)

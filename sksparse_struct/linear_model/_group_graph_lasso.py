@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import networkx as nx
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._validation import validate_fit_data, validate_predict_data
 from ..solvers import admm, kkt_violation, working_set_admm
@@ -25,6 +25,11 @@ _STRUCTURE_CONSTRAINTS = {
 }
 
 
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "y": ["array-like"], **_STRUCTURE_CONSTRAINTS,
+     "sample_weight": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
 def group_graph_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0, graph_reg=1.0,
                           l1_reg=0.0, group_weights=None, fit_intercept=True,
                           sample_weight=None):
@@ -88,7 +93,10 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
     group prox, exact for disjoint groups) and on the edge differences
     ``D w`` (soft thresholding), with the normal equations factorized once
     (p x p Cholesky when p <= n, n x n Woodbury form otherwise; sparse X stays
-    sparse) and rho adapted by residual balancing.
+    sparse) and rho adapted by residual balancing. Without a graph term the
+    penalty is separable over groups, and ADMM runs on a working set of groups
+    grown by the worst violators of the optimality conditions (``tol`` is then
+    also the threshold of those violations, relative to the gradient at zero).
 
     Parameters
     ----------
@@ -255,7 +263,7 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
             "dual_residual": result.dual_residual,
             "objective": result.objective,
             "kkt_violation": kkt_violation(problem.loss, blocks, result.coef, multipliers,
-                                           points=result.state.z),
+                                           points=[result.coef, *result.state.z[1:]]),
             "rho": result.state.rho,
         }
         return result.coef

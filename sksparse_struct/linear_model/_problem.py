@@ -123,7 +123,7 @@ def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
     """
     p, m = g.size, D.shape[0]
     c = np.broadcast_to(separable.l1.weights, (p,)).astype(float)
-    groups = separable.groups if separable._has_groups() else None
+    groups = separable.groups if separable.has_groups() else None
     grouped = groups.indices if groups is not None else np.empty(0, dtype=np.intp)
     k = grouped.size
     Dt = sp.csr_matrix(D.T)

@@ -50,13 +50,13 @@ class SparseGroupL2:
 
     def _ungrouped(self, n_features):
         mask = np.ones(n_features, dtype=bool)
-        if self._has_groups():
+        if self.has_groups():
             mask[self.groups.indices] = False
         return np.flatnonzero(mask)
 
     def unit_sizes(self, n_features):
         """Sizes of the units of :meth:`subdiff_distance`: the groups, then one per ungrouped coordinate."""
-        sizes = self.groups.sizes if self._has_groups() else np.empty(0, dtype=np.intp)
+        sizes = self.groups.sizes if self.has_groups() else np.empty(0, dtype=np.intp)
         return np.concatenate([sizes, np.ones(self._ungrouped(n_features).size, dtype=np.intp)])
 
     def restrict(self, keep, n_features):
@@ -70,7 +70,7 @@ class SparseGroupL2:
         penalty : SparseGroupL2
             The penalty of the restricted problem.
         """
-        n_groups = self.groups.n_groups if self._has_groups() else 0
+        n_groups = self.groups.n_groups if self.has_groups() else 0
         keep_groups, keep_single = keep[:n_groups], keep[n_groups:]
         grouped = (self.groups.indices[self.groups.expand(keep_groups)] if n_groups
                    else np.empty(0, dtype=np.intp))
@@ -84,18 +84,18 @@ class SparseGroupL2:
                         self.groups.weights[keep_groups], features.size)
         return features, SparseGroupL2(l1, self.group_weights[keep_groups], groups)
 
-    def _has_groups(self):
+    def has_groups(self):
         return self.groups is not None and self.groups.n_groups > 0
 
     def value(self, x):
         val = self.l1.value(x)
-        if self._has_groups():
+        if self.has_groups():
             val += float(np.dot(self.group_weights, self.groups.norms(x)))
         return val
 
     def prox(self, v, step):
         u = self.l1.prox(v, step)
-        if not self._has_groups():
+        if not self.has_groups():
             return u
         idx = self.groups.indices
         norms = self.groups.norms(u)
@@ -112,7 +112,7 @@ class SparseGroupL2:
         optimality violation.
         """
         coord = self.l1.subdiff_distance(x, g)
-        if not self._has_groups():
+        if not self.has_groups():
             return coord
         idx, groups = self.groups.indices, self.groups
         lam = groups.expand(self.group_weights)
@@ -139,7 +139,7 @@ class SparseGroupL2:
         bisected at once.
         """
         g = np.asarray(g, dtype=float)
-        if not self._has_groups():
+        if not self.has_groups():
             return self.l1.dual_norm(g)
         idx, groups = self.groups.indices, self.groups
         ungrouped = self._ungrouped(g.shape[0])
@@ -154,9 +154,9 @@ class SparseGroupL2:
         # upper bracket: the group term alone (or the l1 term alone) zeroes the group
         with np.errstate(divide="ignore", invalid="ignore"):
             t_group = np.where(lam > 0, groups.norms(g) / lam, np.inf)
-            g_inf = np.maximum.reduceat(np.abs(gg), groups.ptr[:-1])
-            c_min = np.minimum.reduceat(c, groups.ptr[:-1])
-            t_l1 = np.where(c_min > 0, g_inf / c_min, np.where(g_inf > 0, np.inf, 0.0))
+            # the l1 term alone zeroes the group at max_j |g_j| / c_j (over g_j != 0)
+            ratio = np.where(np.abs(gg) > 0, np.abs(gg) / c, 0.0)
+            t_l1 = np.maximum.reduceat(ratio, groups.ptr[:-1])
         hi = np.minimum(t_group, t_l1)
         if np.any(~np.isfinite(hi)):
             return np.inf

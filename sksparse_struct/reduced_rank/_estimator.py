@@ -11,7 +11,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._losses import LeastSquares
 from .._validation import validate_fit_data, validate_predict_data
@@ -44,6 +44,13 @@ def _check_shape_parameters(penalty, gamma):
         raise ValueError(f"penalty='scad' needs gamma > 2, got gamma={gamma}")
 
 
+@validate_params(
+    {"X": ["array-like", "sparse matrix"], "Y": ["array-like"],
+     "penalty": [StrOptions(set(PENALTIES))], "rank": [Interval(Integral, 1, None, closed="left")],
+     "epsilon": _SHAPE_CONSTRAINTS["epsilon"], "adaptive_power": _SHAPE_CONSTRAINTS["adaptive_power"],
+     "fit_intercept": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
                            adaptive_power=2.0, fit_intercept=True):
     r"""Smallest ``alpha`` at which ``B = 0`` is optimal for :class:`SparseReducedRankRegression`.
@@ -92,13 +99,9 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     >>> bool(SparseReducedRankRegression(rank=3, alpha=amax).fit(X, Y).support_.any())
     False
     """
-    if penalty not in PENALTIES:
-        raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
     if penalty == "lq":
         raise ValueError(
             "penalty='lq' has no alpha_max: zero is a local minimizer for every alpha > 0")
-    if not epsilon > 0:
-        raise ValueError(f"epsilon must be > 0, got {epsilon}")
     X, Y = validate_fit_data(BaseEstimator(), X, Y, multi_output=True)
     Y = Y.reshape(Y.shape[0], -1)
     _check_rank(rank, X.shape[1], Y.shape[1])
@@ -260,7 +263,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         **_SHAPE_CONSTRAINTS,
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="neither")],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],

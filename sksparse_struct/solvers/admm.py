@@ -23,7 +23,7 @@ costs one refactorization of the cached normal equations.
 
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,7 +61,6 @@ class ADMMResult:
     primal_residual: float
     dual_residual: float
     objective: float
-    history: list = field(default_factory=list)
 
 
 def _apply(K, x):
@@ -229,7 +228,6 @@ def admm(
 
     mixing = AndersonMixing(memory=acceleration) if acceleration else None
     print_every = max(1, 100 // verbose) if verbose else 0
-    history = []
     start = time.perf_counter()
     converged = False
     it = 0
@@ -259,7 +257,6 @@ def admm(
                     f"[ADMM] iter {it:5d}  objective {obj:.8e}  primal {r_norm:.2e}  "
                     f"dual {s_norm:.2e}  rho {rho:.3g}  {time.perf_counter() - start:.2f}s"
                 )
-            history.append((r_norm, s_norm))
             if r_norm <= tol * primal_scale and s_norm <= tol * dual_scale:
                 converged = True
                 break
@@ -299,5 +296,4 @@ def admm(
         primal_residual=float(r_norm),
         dual_residual=float(s_norm),
         objective=obj,
-        history=history,
     )

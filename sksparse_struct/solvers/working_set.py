@@ -104,6 +104,11 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
                   f"largest violation outside {worst:.2e}")
         size = 2 * max(int(keep.sum()), 1)
         if total >= max_iter:
+            # out of iterations: converged only if this last solve left nothing outside
+            outside = penalty.subdiff_distance(w, -grad)
+            outside[active] = 0.0
+            worst = float(np.max(outside, initial=0.0))
+            converged = result.converged and worst <= threshold
             break
     if not converged:
         warnings.warn(

@@ -56,9 +56,16 @@ class Groups:
             sq = sq.sum(axis=1)
         return np.sqrt(np.add.reduceat(sq, self.ptr[:-1])) if self.n_groups else sq[:0]
 
+    def column_norms(self, W):
+        """Euclidean norm of each group in each column of ``W`` (p, k): shape (n_groups, k)."""
+        if not self.n_groups:
+            return np.zeros((0, W.shape[1]))
+        return np.sqrt(np.add.reduceat(W[self.indices] ** 2, self.ptr[:-1], axis=0))
+
     def expand(self, per_group):
-        """Broadcast one value per group to the grouped features (in ``indices`` order)."""
-        return np.repeat(per_group, self.sizes)
+        """Broadcast one value per group (or one row per group) to the grouped features,
+        in ``indices`` order."""
+        return np.repeat(per_group, self.sizes, axis=0)
 
 
 @dataclass(frozen=True)

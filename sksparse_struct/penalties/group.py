@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._structure import Groups
-from .separable import WeightedL1, soft_threshold
+from .separable import WeightedL1, along_rows, soft_threshold
 
 __all__ = ["SparseGroupL2"]
 
@@ -87,20 +87,33 @@ class SparseGroupL2:
     def has_groups(self):
         return self.groups is not None and self.groups.n_groups > 0
 
+    def select_columns(self, keep):
+        """The penalty of the batch columns ``keep`` (l1 weights of shape (n, k) are per column)."""
+        l1 = self.l1.select_columns(keep)
+        return self if l1 is self.l1 else SparseGroupL2(l1.weights, self.group_weights, self.groups)
+
+    def _group_norms(self, x):
+        """Group norms: shape (n_groups,), or (n_groups, k) for a batch of k columns."""
+        return self.groups.column_norms(x) if np.ndim(x) == 2 else self.groups.norms(x)
+
     def value(self, x):
+        """:math:`h(x)`; for a batch (``x`` of shape (n, k)), one value per column."""
         val = self.l1.value(x)
         if self.has_groups():
-            val += float(np.dot(self.group_weights, self.groups.norms(x)))
+            val = val + along_rows(self.group_weights, x).T @ self._group_norms(x)
+            val = val.ravel() if np.ndim(x) == 2 else float(val)
         return val
 
     def prox(self, v, step):
+        """Prox of ``step * h``; a batch ``v`` of shape (n, k) is k problems, one per column."""
         u = self.l1.prox(v, step)
         if not self.has_groups():
             return u
         idx = self.groups.indices
-        norms = self.groups.norms(u)
+        norms = self._group_norms(u)
+        lam = along_rows(self.group_weights, u)
         with np.errstate(divide="ignore", invalid="ignore"):
-            shrink = np.where(norms > 0, np.maximum(1.0 - step * self.group_weights / norms, 0.0), 0.0)
+            shrink = np.where(norms > 0, np.maximum(1.0 - step * lam / norms, 0.0), 0.0)
         u[idx] *= self.groups.expand(shrink)
         return u
 

@@ -2,7 +2,19 @@
 
 import numpy as np
 
-__all__ = ["WeightedL1", "soft_threshold"]
+__all__ = ["WeightedL1", "along_rows", "soft_threshold"]
+
+
+def along_rows(weights, v):
+    """``weights`` (one per coordinate) shaped to broadcast against ``v``.
+
+    A 2-d ``v`` of shape (n, k) is a batch of k independent problems, one per
+    column, so per-coordinate weights of shape (n,) apply along its rows.
+    """
+    weights = np.asarray(weights)
+    if weights.ndim == 1 and np.ndim(v) == 2:
+        return weights[:, None]
+    return weights
 
 
 def soft_threshold(v, threshold):
@@ -15,19 +27,29 @@ class WeightedL1:
 
     Parameters
     ----------
-    weights : float or ndarray of shape (n,)
+    weights : float or ndarray of shape (n,) or (n, k)
         The non-negative coefficients :math:`c_j` (penalty strength included).
+
+    Every method also takes a batch: ``x`` of shape (n, k) holds k problems,
+    one per column (``weights`` of shape (n,) are shared by all columns),
+    and ``value`` returns one value per column.
     """
 
     def __init__(self, weights):
         self.weights = weights
 
     def value(self, x):
-        return float(np.sum(self.weights * np.abs(x)))
+        """:math:`h(x)`; for a batch, one value per column."""
+        terms = along_rows(self.weights, x) * np.abs(x)
+        return terms.sum(axis=0) if np.ndim(x) == 2 else float(np.sum(terms))
+
+    def select_columns(self, keep):
+        """The penalty of the batch columns ``keep`` (weights of shape (n, k) are per column)."""
+        return WeightedL1(self.weights[:, keep]) if np.ndim(self.weights) == 2 else self
 
     def prox(self, v, step):
         r"""``argmin_x h(x) + ||x - v||^2 / (2 step)``: soft thresholding at ``step * c``."""
-        return soft_threshold(v, step * self.weights)
+        return soft_threshold(v, step * along_rows(self.weights, v))
 
     def subdiff_distance(self, x, g):
         r"""Distance of ``g`` to :math:`\partial h(x)`, coordinate by coordinate.
@@ -35,14 +57,16 @@ class WeightedL1:
         :math:`\partial h(x)_j = \{c_j\,\mathrm{sign}(x_j)\}` when :math:`x_j \neq 0`,
         :math:`[-c_j, c_j]` otherwise.
         """
-        c = np.broadcast_to(self.weights, np.shape(x))
+        c = np.broadcast_to(along_rows(self.weights, x), np.shape(x))
         return np.where(x != 0, np.abs(g - c * np.sign(x)), np.maximum(np.abs(g) - c, 0.0))
 
     def dual_norm(self, g):
         r"""Smallest :math:`t` such that ``g`` lies in :math:`t\,\partial h(0)`."""
         g = np.abs(g)
-        c = np.broadcast_to(self.weights, g.shape)
-        if np.any((c == 0) & (g > 0)):
-            return np.inf
+        c = np.broadcast_to(along_rows(self.weights, g), g.shape)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return float(np.max(np.where(g > 0, g / c, 0.0), initial=0.0))
+            # a coordinate with weight 0 and g != 0 can never be zeroed: inf
+            ratio = np.where(g > 0, np.where(c > 0, g / c, np.inf), 0.0)
+        if g.ndim == 2:  # a batch: one value per column
+            return np.max(ratio, axis=0, initial=0.0)
+        return float(np.max(ratio, initial=0.0))

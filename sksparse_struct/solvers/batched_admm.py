@@ -144,6 +144,10 @@ def batched_admm(gram, rhs, blocks, *, factorization=None, max_iter=500, tol=1e-
     if blocks[0][0] is not None:
         raise ValueError("the first block of batched_admm must act on x itself (K=None)")
     m, k = rhs.shape
+    if m == 0:  # no unknowns: every problem is solved by the empty vector
+        return BatchedADMMResult(coef=np.zeros((0, k)), multipliers=[np.zeros((0, k))],
+                                 points=[np.zeros((0, k))], n_iter=np.zeros(k, dtype=np.intp),
+                                 converged=np.ones(k, dtype=bool))
     system = factorization or SharedFactorization(gram, [K for K, _ in blocks])
     rho = system.rho
     n_adapt, max_adapt = 0, 10
@@ -163,7 +167,8 @@ def batched_admm(gram, rhs, blocks, *, factorization=None, max_iter=500, tol=1e-
     # small products: BLAS threads only add synchronization (see _threads)
     with single_threaded_blas():
         for it in range(1, max_iter + 1):
-            x = system.solve(B + rho * sum(_apply(Kt, zk - uk) for Kt, zk, uk in zip(transposes, zs, us)))
+            x = system.solve(
+                B + rho * sum(_apply(Kt, zk - uk) for Kt, zk, uk in zip(transposes, zs, us)))
             check = it % check_every == 0 or it == max_iter
             z_new, r_sq, kx_sq, z_sq, dz = [], 0.0, 0.0, 0.0, []
             for (K, h), zk, uk in zip(blocks, zs, us):

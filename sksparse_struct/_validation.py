@@ -2,12 +2,18 @@
 
 Every estimator takes dense arrays, DataFrames and CSR/CSC matrices (never
 densified), as float64, and rejects NaN and inf with scikit-learn's messages.
+Classifiers of linked data take node identifiers instead (an (n, 1) column).
 """
 
-import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
+from numbers import Integral
 
-__all__ = ["validate_fit_data", "validate_predict_data"]
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+__all__ = ["validate_class_labels", "validate_fit_data", "validate_node_ids",
+           "validate_predict_data"]
 
 _SPARSE_FORMATS = ("csr", "csc")
 
@@ -23,3 +29,85 @@ def validate_predict_data(estimator, X):
     check_is_fitted(estimator)
     return validate_data(estimator, X, reset=False, accept_sparse=_SPARSE_FORMATS,
                          dtype=np.float64)
+
+
+def validate_class_labels(y):
+    """Classes and encoded labels of a classification target.
+
+    Rejects continuous targets with scikit-learn's message, accepts int or
+    str labels, and flattens an (n, 1) column with a DataConversionWarning.
+
+    Returns
+    -------
+    classes : ndarray, sorted unique labels
+    encoded : ndarray of int, shape (n,), positions in ``classes``
+    """
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    classes, encoded = np.unique(y, return_inverse=True)
+    return classes, encoded
+
+
+def validate_node_ids(X, index, *, what="X"):
+    """Rows of the node identifiers in ``X`` (shape (n, 1)).
+
+    ``index`` maps node -> row, or is the number of nodes when the nodes are
+    the integers ``0..n-1`` (then identifiers are their own rows, checked
+    without a lookup per identifier). Raises a ValueError naming the
+    identifiers that are not nodes of the graph.
+    """
+    if sp.issparse(X):
+        raise TypeError(f"{what} must hold node identifiers, not a sparse matrix")
+    ids = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X, dtype=object)
+    if ids.ndim != 2 or ids.shape[1] != 1:
+        raise ValueError(
+            f"{what} must be an array of shape (n_samples, 1) holding node identifiers of "
+            f"graph, got shape {ids.shape}; reshape a 1-d array with X.reshape(-1, 1)"
+        )
+    if ids.shape[0] == 0:
+        raise ValueError(f"{what} holds no node identifiers (0 samples)")
+    ids = ids[:, 0]
+    if isinstance(index, Integral):
+        rows = _integer_rows(ids)
+        if rows is not None:
+            outside = (rows < 0) | (rows >= index)
+            if np.any(outside):
+                raise ValueError(
+                    f"{what} holds {int(outside.sum())} identifier(s) that are not nodes of "
+                    f"graph (nodes 0..{index - 1}), e.g. {ids[outside][:5].tolist()}"
+                )
+            return rows
+        index = {i: i for i in range(index)}
+    rows = np.fromiter((index.get(_hashable(v), -1) for v in ids), dtype=np.intp,
+                       count=ids.size)
+    missing = ids[rows < 0]
+    if missing.size:
+        raise ValueError(
+            f"{what} holds {missing.size} identifier(s) that are not nodes of graph, e.g. "
+            f"{missing[:5].tolist()}"
+        )
+    return rows
+
+
+def _integer_rows(ids):
+    """``ids`` as an int array when they are all whole numbers, else None."""
+    try:
+        values = np.asarray(ids.tolist(), dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if values.ndim != 1 or not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
+        return None
+    if ids.dtype == object and not all(isinstance(v, (Integral, float, np.number))
+                                       and not isinstance(v, bool) for v in ids[:1]):
+        return None
+    return values.astype(np.intp)
+
+
+def _hashable(value):
+    # numpy scalars hash like Python scalars; float identifiers that are whole numbers
+    # (X cast to float by a pipeline step) find their integer node
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

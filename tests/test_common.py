@@ -3,6 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from sksparse_struct import JointGroupGraphClassifier, make_linked_data
 from sksparse_struct._discovery import all_estimators
 
 
@@ -26,3 +27,59 @@ def test_docstring_has_objective_references_and_examples(name, cls):
     doc = cls.__doc__
     for section in ("Parameters", "Attributes", "References", "Examples", ".. math::"):
         assert section in doc, f"{name} docstring lacks {section}"
+
+
+def _linked_instance():
+    """JointGroupGraphClassifier with a graph: X holds node identifiers, shape (n, 1)."""
+    data = make_linked_data(30, 3, 20, homophily=0.8, n_train_per_class=3, n_val=0, n_test=10,
+                            random_state=0)
+    return JointGroupGraphClassifier(data.graph, data.features, feature_propagation=0.5,
+                                     residual_propagation=0.5)
+
+
+_NOT_IDS = "X is random sample features, not a column of node identifiers of graph"
+# the checks that fail only because X must be node identifiers of graph (an (n, 1) column
+# of nodes): each one feeds sample features and fit rejects them before anything else
+LINKED_EXPECTED_FAILURES = {
+    "check_fit_score_takes_y": _NOT_IDS,
+    "check_estimators_overwrite_params": _NOT_IDS,
+    "check_dont_overwrite_parameters": _NOT_IDS,
+    "check_estimators_fit_returns_self": _NOT_IDS,
+    "check_readonly_memmap_input": _NOT_IDS,
+    "check_n_features_in_after_fitting": _NOT_IDS,
+    "check_positive_only_tag_during_fit": _NOT_IDS,
+    "check_estimators_dtypes": _NOT_IDS,
+    "check_complex_data": "complex X is rejected as 'not nodes of graph', not as complex data",
+    "check_dtype_object": _NOT_IDS,
+    "check_estimators_empty_data_messages": "an (n, 0) X fails the (n, 1) identifier shape "
+                                            "check, with that message",
+    "check_pipeline_consistency": _NOT_IDS,
+    "check_estimators_nan_inf": "NaN in X is an unknown node identifier, not a NaN feature",
+    "check_estimators_pickle": _NOT_IDS,
+    "check_f_contiguous_array_estimator": _NOT_IDS,
+    "check_classifier_data_not_an_array": _NOT_IDS,
+    "check_classifiers_one_label": _NOT_IDS,
+    "check_classifiers_classes": _NOT_IDS,
+    "check_classifiers_train": _NOT_IDS,
+    "check_classifiers_regression_target": "X is rejected (not node identifiers) before y is "
+                                           "looked at",
+    "check_supervised_y_2d": _NOT_IDS,
+    "check_non_transformer_estimators_n_iter": _NOT_IDS,
+    "check_decision_proba_consistency": _NOT_IDS,
+    "check_methods_sample_order_invariance": _NOT_IDS,
+    "check_methods_subset_invariance": _NOT_IDS,
+    "check_fit2d_1sample": "a (1, p) X fails the identifier shape check, not the 1-sample one",
+    "check_fit2d_1feature": "an (n, 1) float X is a column of unknown node identifiers",
+    "check_dict_unchanged": _NOT_IDS,
+    "check_fit_idempotent": _NOT_IDS,
+    "check_fit_check_is_fitted": _NOT_IDS,
+    "check_n_features_in": _NOT_IDS,
+    "check_fit2d_predict1d": _NOT_IDS,
+    "check_requires_y_none": "X is rejected (not node identifiers) before y=None is looked at",
+}
+
+
+@parametrize_with_checks([_linked_instance()],
+                         expected_failed_checks=lambda estimator: LINKED_EXPECTED_FAILURES)
+def test_sklearn_compatible_linked_estimator(estimator, check):
+    check(estimator)

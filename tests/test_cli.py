@@ -70,9 +70,15 @@ def test_demo_prints_every_model_and_saves_the_figure(demo_run):
 
 def test_demo_table_is_consistent(demo_run):
     for row in parse_table(demo_run[1]):
+        assert float(row["fit (s)"]) >= 0
+        if row["model"] == "JointGroupGraphClassifier":  # a classifier: accuracy only
+            assert [row[key] for key in ("TP", "FP", "F1", "rel. error")] == ["-"] * 4
+            assert 0 <= float(row["accuracy"]) <= 1
+            continue
+        assert row["accuracy"] == "-"
         tp, _, n_true = row["TP"].partition("/")
         tp, fp, f1 = int(tp), int(row["FP"]), float(row["F1"])
-        assert 0 <= f1 <= 1 and float(row["rel. error"]) >= 0 and float(row["fit (s)"]) >= 0
+        assert 0 <= f1 <= 1 and float(row["rel. error"]) >= 0
         if n_true:
             fn = int(n_true) - tp
             assert fn >= 0
@@ -85,6 +91,13 @@ def test_demo_shows_that_structure_helps(demo_run):
     lasso, both = rows["lasso"], rows["group + graph"]
     assert float(both["F1"]) > float(lasso["F1"])
     assert float(both["rel. error"]) < float(lasso["rel. error"])
+
+
+def test_demo_shows_that_homophilous_links_help(demo_run):
+    rows = [row for row in parse_table(demo_run[1]) if row["model"] == "JointGroupGraphClassifier"]
+    assert [row["fitted"].split(",")[0] for row in rows] == ["joint", "features only"]
+    joint, features_only = (float(row["accuracy"]) for row in rows)
+    assert joint > features_only + 0.1
 
 
 def test_demo_no_plot_writes_nothing_and_prints_the_same_table(demo_run, tmp_path, monkeypatch):
@@ -178,9 +191,11 @@ def test_select_alpha_one_standard_error_rule():
 
 def test_format_table_aligns_columns_and_ends_with_the_time():
     rows = [DemoRow("A", "variant one", 4, 3, 1, 0.75, 0.5, 0.01),
-            DemoRow("LongerName", "v2", None, 10, 0, 1.0, 0.123456, 1.5)]
+            DemoRow("LongerName", "v2", None, 10, 0, 1.0, 0.123456, 1.5),
+            DemoRow.classification("C", "v3", 0.8, 2.0)]
     lines = format_table(rows).splitlines()
-    assert lines[0].split()[-2:] == ["fit", "(s)"]
+    assert lines[0].split()[-3:] == ["accuracy", "fit", "(s)"]
     assert len({len(line) for line in lines[:2]}) == 1
-    assert lines[2].split() == ["A", "variant", "one", "3/4", "1", "0.750", "0.500", "0.010"]
-    assert lines[3].split() == ["LongerName", "v2", "10", "0", "1.000", "0.123", "1.500"]
+    assert lines[2].split() == ["A", "variant", "one", "3/4", "1", "0.750", "0.500", "-", "0.010"]
+    assert lines[3].split() == ["LongerName", "v2", "10", "0", "1.000", "0.123", "-", "1.500"]
+    assert lines[4].split() == ["C", "v3", "-", "-", "-", "-", "0.800", "2.000"]

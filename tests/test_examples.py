@@ -40,3 +40,18 @@ def test_example_runs_and_saves_its_figure(script, tmp_path):
     assert image.shape[0] > 200 and image.shape[1] > 300
     # something was drawn in colour: empty axes are only white, grey and black
     assert np.mean(image.max(axis=-1) - image.min(axis=-1) > 0.2) > 0.01
+
+
+def test_linked_data_example_falls_back_to_synthetic_data(tmp_path):
+    # without the benchmark file the example must still run, and say what it used instead
+    script = next(path for path in EXAMPLES if path.name == "plot_linked_data.py")
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "Agg", "SKSPARSE_STRUCT_DATA": str(empty)},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "texas.npz not found" in result.stdout and "make_linked_data" in result.stdout
+    assert (tmp_path / "plot_linked_data.png").is_file()

@@ -27,7 +27,7 @@ def _usage_snippets():
 
 
 def test_usage_snippets_run():
-    first, second = _usage_snippets()
+    first, second, third = _usage_snippets()
     namespace = {}
     exec(compile(first, "README.md", "exec"), namespace)
     coef, true_coef = namespace["coef"], namespace["true_coef"]
@@ -35,3 +35,7 @@ def test_usage_snippets_run():
     exec(compile(second, "README.md", "exec"), namespace)
     assert (namespace["selected"] == namespace["C"].any(axis=0)).all()
     assert namespace["factors"].shape == (100, 3)
+    exec(compile(third, "README.md", "exec"), namespace)
+    assert namespace["accuracy"] > 0.8
+    assert namespace["codes"].shape == (namespace["test"].size,
+                                        namespace["clf"].dictionary_nodes_.size)

@@ -22,7 +22,10 @@ Our models, all :class:`~sksparse_struct.JointGroupGraphClassifier`, with
   on the training labels);
 * **group-only**: ``graph_reg=0, cross_reg=0`` (links still used by the propagation);
 * **graph-only**: ``group_reg=0``;
-* **features-only**: ``feature_propagation=0, residual_propagation=0``;
+* **no propagation**: ``feature_propagation=0, residual_propagation=0`` (the
+  links still enter through the dictionary-graph penalties);
+* **features-only**: no propagation and ``graph_reg=0, cross_reg=0``: the
+  links play no part;
 * **group + graph on a kNN graph**: the link graph replaced by the symmetric
   10-nearest-neighbour graph of the l2-normalized features (euclidean
   distance between unit rows, i.e. cosine), other parameters default;
@@ -306,13 +309,19 @@ class Method:
 _PLAIN = dict(group_reg=0.0, graph_reg=0.0, cross_reg=0.0, feature_weighting=None,
               feature_propagation=0.0, residual_propagation=0.0)
 
+_FEATURES_ONLY = dict(feature_propagation=0.0, residual_propagation=0.0, graph_reg=0.0,
+                      cross_reg=0.0)
+
 METHODS = (
     Method(JOINT, True, _ours({}, keep_model=True), "defaults ('auto' link trust)"),
     Method("group-only", True, _ours(dict(graph_reg=0.0, cross_reg=0.0)),
            "graph_reg=0, cross_reg=0"),
     Method("graph-only", True, _ours(dict(group_reg=0.0)), "group_reg=0"),
-    Method("features-only", True, _ours(dict(feature_propagation=0.0, residual_propagation=0.0)),
-           "feature_propagation=0, residual_propagation=0"),
+    Method("no propagation", True,
+           _ours(dict(feature_propagation=0.0, residual_propagation=0.0)),
+           "feature_propagation=0, residual_propagation=0 (links only in the dictionary graph)"),
+    Method("features-only", True, _ours(_FEATURES_ONLY),
+           "no propagation, graph_reg=0, cross_reg=0: the links play no part"),
     Method("group + graph, kNN graph", True, _ours({}, knn=True),
            f"links replaced by the symmetric {KNN_NEIGHBOURS}-NN cosine graph of the features"),
     Method("plain l1 SRC, raw", True, _ours(_PLAIN),

@@ -268,7 +268,8 @@ _LINKED_DATA = dict(n_nodes=500, n_classes=4, n_features=200, homophily=0.8,
                     n_train_per_class=20, n_val=0, n_test=400)
 _LINKED_VARIANTS = {
     "joint": {},
-    "features only": dict(feature_propagation=0, residual_propagation=0),
+    "features only": dict(feature_propagation=0, residual_propagation=0, graph_reg=0,
+                          cross_reg=0),
 }
 
 
@@ -345,7 +346,7 @@ DEMOS = [
         "classes, {n_features} features, edge homophily {homophily}, {n_train_per_class} "
         "labelled nodes per class, {n_test} test nodes; the joint model (propagation "
         "strengths chosen by cross-fitting on the labelled nodes) against the features-only "
-        "ablation (feature_propagation=0, residual_propagation=0); scored by test "
+        "ablation (no propagation, graph_reg=0, cross_reg=0); scored by test "
         "accuracy.".format(**_LINKED_DATA),
         _linked_classifier_demo,
         draws=True,

@@ -58,7 +58,7 @@ def validate_node_ids(X, index, *, what="X"):
     """
     if sp.issparse(X):
         raise TypeError(f"{what} must hold node identifiers, not a sparse matrix")
-    ids = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X, dtype=object)
+    ids = X.to_numpy() if hasattr(X, "to_numpy") else np.asarray(X)
     if ids.ndim != 2 or ids.shape[1] != 1:
         raise ValueError(
             f"{what} must be an array of shape (n_samples, 1) holding node identifiers of "
@@ -90,17 +90,12 @@ def validate_node_ids(X, index, *, what="X"):
 
 
 def _integer_rows(ids):
-    """``ids`` as an int array when they are all whole numbers, else None."""
-    try:
-        values = np.asarray(ids.tolist(), dtype=float)
-    except (TypeError, ValueError):
-        return None
-    if values.ndim != 1 or not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
-        return None
-    if ids.dtype == object and not all(isinstance(v, (Integral, float, np.number))
-                                       and not isinstance(v, bool) for v in ids[:1]):
-        return None
-    return values.astype(np.intp)
+    """``ids`` as an int array when their dtype is numeric and every value whole, else None."""
+    if ids.dtype.kind in "iu":
+        return ids.astype(np.intp)
+    if ids.dtype.kind == "f" and np.all(np.isfinite(ids)) and np.all(ids == np.round(ids)):
+        return ids.astype(np.intp)
+    return None
 
 
 def _hashable(value):

@@ -3,8 +3,9 @@
 The reference below is written from the estimator's docstring only (the
 representation, the dictionary graph, the per-query objective, the decision
 rule), with numpy, networkx, sklearn's ``f_classif`` and an own cvxpy model;
-it shares no code with ``sksparse_struct.linked``. It works in float64; the
-estimator propagates features in float32 (documented in ``_representations``),
+it shares no code with ``sksparse_struct.linked`` but the assignment of
+labelled nodes to cross-fitting folds (an arbitrary split, taken as given). It works in float64; the
+estimator propagates features in float32 (see ``_propagated``),
 so comparisons of the two representations allow ~1e-6 relative differences.
 """
 

@@ -98,8 +98,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
 
     Every term is switched off by a zero weight: ``group_reg=0`` (no group
     sparsity), ``graph_reg=0`` and ``cross_reg=0`` (no dictionary graph),
-    ``feature_propagation=0`` and ``residual_propagation=0`` (no links at
-    all: the features-only model).
+    ``feature_propagation=0`` and ``residual_propagation=0`` (no propagation);
+    all four link terms at 0 give the features-only model.
 
     Without ``graph`` and ``features``, ``X`` holds the features of the
     samples themselves (no links): a group sparse representation classifier.

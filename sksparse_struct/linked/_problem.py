@@ -110,15 +110,12 @@ def dictionary_graph(adjacency, atoms):
     of nodes), so nodes that share a neighbour are linked too, with half the
     weight. Returns the upper triangle as a COO matrix over atom positions.
     """
-    A = sp.csr_matrix(adjacency, dtype=float)
-    A.data[:] = 1.0
-    rows = A[atoms]
+    rows = sp.csr_matrix(adjacency, dtype=float)[atoms]  # a new matrix: binarized, not the caller's
+    rows.data[:] = 1.0
     direct = rows[:, atoms]
     two_hops = (rows @ rows.T).tocsr()
     two_hops.data[:] = 0.5
-    W = direct.maximum(two_hops).tolil()
-    W.setdiag(0)
-    return sp.triu(W.tocsr(), k=1).tocoo()
+    return sp.triu(direct.maximum(two_hops), k=1).tocoo()  # k=1 drops the diagonal
 
 
 @dataclass

@@ -57,3 +57,16 @@ def random_structure(p, rng, *, n_groups=None, ungrouped=0, edge_prob=0.15, weig
     weights = rng.uniform(0.2, 2.0, keep.sum()) if weighted else np.ones(keep.sum())
     edges = list(zip(j[keep].tolist(), k[keep].tolist(), weights.tolist()))
     return groups, edges
+
+
+class QuadraticLoss:
+    """``0.5 x'Gx - b'x`` for one column ``b``: what ``solvers.kkt_violation`` needs of a loss."""
+
+    def __init__(self, gram, b):
+        self.gram, self.b = gram, b
+
+    def value(self, x):
+        return 0.5 * x @ self.gram @ x - self.b @ x
+
+    def gradient(self, x):
+        return self.gram @ x - self.b

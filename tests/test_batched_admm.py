@@ -19,6 +19,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sksparse_struct._structure import Groups
 from sksparse_struct.penalties import SparseGroupL2, WeightedL1
 from sksparse_struct.solvers import kkt_violation
+
+from ._reference import QuadraticLoss
 from sksparse_struct.solvers.batched_admm import (BatchedADMMResult, SharedFactorization,
                                                   batched_admm)
 
@@ -26,19 +28,6 @@ cp = pytest.importorskip("cvxpy")
 
 
 # --------------------------------------------------------------- random problems
-class QuadraticLoss:
-    """``0.5 x'Gx - b'x`` for one column ``b``: what ``kkt_violation`` needs of a loss."""
-
-    def __init__(self, gram, b):
-        self.gram, self.b = gram, b
-
-    def value(self, x):
-        return 0.5 * x @ self.gram @ x - self.b @ x
-
-    def gradient(self, x):
-        return self.gram @ x - self.b
-
-
 class RandomProblem:
     """A batch of ``k`` problems over ``m`` coordinates, kept as raw lists for the reference."""
 

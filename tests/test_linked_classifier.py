@@ -31,6 +31,8 @@ from sksparse_struct import JointGroupGraphClassifier, make_linked_data
 from sksparse_struct.linked._classifier import _stratified_folds
 from sksparse_struct.solvers import kkt_violation
 
+from ._reference import QuadraticLoss
+
 FEATURES_ONLY = dict(feature_propagation=0, residual_propagation=0, graph_reg=0, cross_reg=0)
 N_STEPS = 10  # K of the docstring
 
@@ -229,24 +231,13 @@ def _compare_with_cvxpy(n_nodes, n_classes, homophily, seed, off, beta_f, beta_r
     D = problem.dictionary.toarray() if sp.issparse(problem.dictionary) else problem.dictionary
     gram = D @ D.T
     for i in range(n_nodes):
-        loss = _Quadratic(gram, D @ H[i])
+        loss = QuadraticLoss(gram, D @ H[i])
         # shared weights (no exclusion): the batch penalties are the vector penalties
         violation = kkt_violation(loss, blocks, result.coef[:, i],
                                   [lam[:, i] for lam in result.multipliers],
                                   points=[z[:, i] for z in result.points])
         assert violation < 1e-8, (i, violation)
     return admm, ref_est, ref, data, train
-
-
-class _Quadratic:
-    def __init__(self, gram, b):
-        self.gram, self.b = gram, b
-
-    def value(self, x):
-        return 0.5 * x @ self.gram @ x - self.b @ x
-
-    def gradient(self, x):
-        return self.gram @ x - self.b
 
 
 @pytest.mark.parametrize("name", sorted(CVXPY_CASES))

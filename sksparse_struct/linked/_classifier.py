@@ -357,27 +357,35 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         betas_r = self._grid(self.residual_propagation, RESIDUAL_PROPAGATION_GRID, S)
         folds = _stratified_folds(y_enc)
 
-        def build(H, positions):
+        def links(positions):
+            """The dictionary graph of the labelled nodes at ``positions``."""
+            return None if S is None else dictionary_graph(adjacency, rows[positions])
+
+        def build(H, positions, atoms_links):
             """The coding problem whose atoms are the labelled nodes at ``positions``."""
-            atoms_links = None if S is None else dictionary_graph(adjacency, rows[positions])
             return CodingProblem.build(
                 H, y_enc[positions], n_classes, atoms_links, alpha=self.alpha,
                 l1_reg=self.l1_reg, group_reg=self.group_reg, graph_reg=self.graph_reg,
                 cross_reg=self.cross_reg)
+
+        # what a fold's model needs besides the representation: the same for every beta_f
+        fold_models = []
+        for test in folds:
+            train = np.setdiff1d(every, test)
+            fold_models.append((test, train, weights(train), links(train)))
 
         def cross_fitted(PX):
             """Class residuals of every labelled node, coded over the atoms of the other
             folds with feature weights fitted on those folds only, so that no label is
             seen by the representation or the dictionary that codes its own node."""
             out, n_iter = np.empty((rows.size, n_classes)), 0
-            for test in folds:
-                train = np.setdiff1d(every, test)
-                H = _unit_rows(PX[rows], weights(train))
+            for test, train, fold_weights, fold_links in fold_models:
+                H = _unit_rows(PX[rows], fold_weights)
                 if train.size == 0:  # a single labelled node: nothing to code it with
                     out[test] = np.asarray(H[test].multiply(H[test]).sum(axis=1) if sp.issparse(H)
                                            else (H[test] ** 2).sum(axis=1)).reshape(-1, 1)
                     continue
-                problem = build(H[train], train)
+                problem = build(H[train], train, fold_links)
                 codes, it = self._code(problem, problem.factorization(H[train], tol=self.tol),
                                        H[test])
                 out[test], n_iter = problem.class_residuals(H[test], codes), max(n_iter, it)
@@ -396,7 +404,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         _, self.feature_propagation_, PX, held_out, self.n_iter_ = best
         H = _unit_rows(PX, self.feature_weights_)
         del PX, best
-        self.problem_ = problem = build(H[rows], every)
+        self.problem_ = problem = build(H[rows], every, links(every))
         self.factorization_ = factorization = problem.factorization(H, tol=self.tol)
         self.residual_propagation_, scores = 0.0, held_out
         if S is not None:

@@ -11,7 +11,12 @@ from .datasets import (
     make_linked_data,
     make_sparse_reduced_rank_regression,
 )
-from .linear_model import GroupGraphLasso, group_graph_alpha_max
+from .linear_model import (
+    GroupGraphLasso,
+    GroupGraphLogisticRegression,
+    group_graph_alpha_max,
+    group_graph_logistic_alpha_max,
+)
 from .linked import JointGroupGraphClassifier
 from .reduced_rank import SparseReducedRankRegression, reduced_rank_alpha_max
 
@@ -19,10 +24,12 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "GroupGraphLasso",
+    "GroupGraphLogisticRegression",
     "JointGroupGraphClassifier",
     "SparseReducedRankRegression",
     "get_data_home",
     "group_graph_alpha_max",
+    "group_graph_logistic_alpha_max",
     "load_linked_dataset",
     "make_group_graph_regression",
     "make_linked_data",

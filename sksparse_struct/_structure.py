@@ -67,6 +67,19 @@ class Groups:
         in ``indices`` order."""
         return np.repeat(per_group, self.sizes, axis=0)
 
+    def blockwise(self, n_blocks, n_coef):
+        """The groups of a coefficient vector holding ``n_blocks`` values per feature.
+
+        Feature ``j`` owns coefficients ``j * n_blocks .. j * n_blocks + n_blocks - 1``
+        (a (p, K) matrix stored row by row), so a group keeps the whole block of
+        each of its features; coefficients beyond ``p * n_blocks`` (up to ``n_coef``,
+        e.g. intercepts) are ungrouped.
+        """
+        if n_blocks == 1 and n_coef == self.n_features:
+            return self
+        indices = (self.indices[:, None] * n_blocks + np.arange(n_blocks)).ravel()
+        return Groups(indices, self.ptr * n_blocks, self.weights, int(n_coef))
+
 
 @dataclass(frozen=True)
 class Graph:
@@ -86,6 +99,19 @@ class Graph:
     @property
     def n_edges(self):
         return self.incidence.shape[0]
+
+    def blockwise(self, n_blocks, n_coef):
+        """The graph on a coefficient vector holding ``n_blocks`` values per feature.
+
+        Each edge ``(j, k)`` becomes one edge per block position ``c``, between
+        coefficients ``j * n_blocks + c`` and ``k * n_blocks + c`` (the incidence
+        ``D kron I``), padded with zero columns up to ``n_coef``.
+        """
+        if n_blocks == 1 and n_coef == self.incidence.shape[1]:
+            return self
+        D = sp.kron(self.incidence, sp.identity(n_blocks), format="csr")
+        D = sp.hstack([D, sp.csr_matrix((D.shape[0], n_coef - D.shape[1]))], format="csr")
+        return Graph(D, np.repeat(self.weights, n_blocks))
 
 
 def _feature_index(feature_names):

@@ -70,3 +70,63 @@ class QuadraticLoss:
 
     def gradient(self, x):
         return self.gram @ x - self.b
+
+
+def cvxpy_group_graph_logistic(X, y, alpha, *, groups=(), group_weights=None, edges=(),
+                               l1_reg=0.0, group_reg=0.0, graph_reg=0.0, sample_weight=None,
+                               fit_intercept=True):
+    """Solve the GroupGraphLogisticRegression objective with cvxpy from its definition.
+
+    ``y`` holds class indices 0..K-1. Two classes: one coefficient vector and
+    the loss log(1 + exp(-(2y-1) eta)); more: a (p, K) matrix and the
+    multinomial loss. Returns (W of shape (p, K'), b of shape (K',), objective).
+    """
+    import cvxpy as cp
+
+    n, p = X.shape
+    K = int(np.max(y)) + 1
+    s = np.ones(n) if sample_weight is None else sample_weight * n / np.sum(sample_weight)
+    k = 1 if K == 2 else K
+    W = cp.Variable((p, k))
+    b = cp.Variable(k) if fit_intercept else np.zeros(k)
+    eta = X @ W + (cp.reshape(b, (1, k), order="C") if fit_intercept else 0.0)
+    if K == 2:
+        sign = 2.0 * y - 1.0
+        losses = cp.logistic(-cp.multiply(sign, eta[:, 0]))
+    else:
+        onehot = np.eye(K)[y]
+        losses = cp.log_sum_exp(eta, axis=1) - cp.sum(cp.multiply(onehot, eta), axis=1)
+    expr = cp.sum(cp.multiply(s / n, losses))
+    if l1_reg:
+        expr += alpha * l1_reg * cp.sum(cp.abs(W))
+    for g, idx in enumerate(groups):
+        omega = np.sqrt(len(idx)) if group_weights is None else group_weights[g]
+        expr += alpha * group_reg * omega * cp.norm(W[list(idx), :], "fro")
+    if graph_reg:
+        for j, kk, a in edges:
+            expr += alpha * graph_reg * a * cp.sum(cp.abs(W[j, :] - W[kk, :]))
+    prob = cp.Problem(cp.Minimize(expr))
+    prob.solve(solver=cp.CLARABEL, tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
+    return np.asarray(W.value), (np.asarray(b.value) if fit_intercept else np.zeros(k)), prob.value
+
+
+def logistic_objective(X, y, W, b, alpha, *, groups=(), group_weights=None, edges=(),
+                       l1_reg=0.0, group_reg=0.0, graph_reg=0.0, sample_weight=None):
+    """The GroupGraphLogisticRegression objective with plain numpy (W of shape (p, K'))."""
+    from scipy.special import logsumexp
+
+    n = X.shape[0]
+    K = int(np.max(y)) + 1
+    s = np.ones(n) if sample_weight is None else sample_weight * n / np.sum(sample_weight)
+    eta = np.asarray(X @ W) + b
+    if K == 2:
+        losses = np.logaddexp(0.0, -(2.0 * y - 1.0) * eta[:, 0])
+    else:
+        losses = logsumexp(eta, axis=1) - eta[np.arange(n), y]
+    value = np.sum(s / n * losses) + alpha * l1_reg * np.sum(np.abs(W))
+    for g, idx in enumerate(groups):
+        omega = np.sqrt(len(idx)) if group_weights is None else group_weights[g]
+        value += alpha * group_reg * omega * np.linalg.norm(W[list(idx), :])
+    for j, k, a in edges:
+        value += alpha * graph_reg * a * np.sum(np.abs(W[j, :] - W[k, :]))
+    return value

@@ -10,56 +10,93 @@ from sklearn.utils.validation import _check_sample_weight
 
 from .._losses import LeastSquares
 from .._structure import check_graph, check_groups
-from ..penalties import GraphFused, SparseGroupL2
+from ..penalties import GraphFused, SeparablePlusFused, SparseGroupL2
+
+
+def check_structure(X, sample_weight, *, groups, graph, group_weights, feature_names):
+    """Validated ``(sample_weight, groups, graph)`` in canonical form (None when absent)."""
+    n_features = X.shape[1]
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if not np.any(sample_weight > 0):
+            raise ValueError("sample_weight must have at least one positive entry")
+    if groups is not None:
+        groups = check_groups(groups, n_features, group_weights=group_weights,
+                              feature_names=feature_names)
+    elif group_weights is not None:
+        raise ValueError("group_weights is given but groups is None")
+    if graph is not None:
+        graph = check_graph(graph, n_features, feature_names=feature_names)
+    return sample_weight, groups, graph
 
 
 @dataclass
 class GroupGraphProblem:
     r"""``loss(w) + alpha * (l1_reg ||w||_1 + group_reg sum_g omega_g ||w_g|| + graph_reg sum a |w_j - w_k|)``.
 
-    ``groups`` and ``graph`` are canonical (or None when the term is absent).
+    ``groups`` and ``graph`` are canonical (or None when the term is absent)
+    and refer to the p features. The loss's parameter vector holds
+    ``n_blocks`` coefficients per feature (the K classes of a multinomial
+    model, stored feature by feature) followed by unpenalized parameters
+    (intercepts) up to ``n_params``; the penalty acts on each feature's block
+    (:meth:`Groups.blockwise`, :meth:`Graph.blockwise`).
     """
 
-    loss: LeastSquares
+    loss: object
     groups: object
     graph: object
     l1_reg: float
     group_reg: float
     graph_reg: float
+    n_blocks: int = 1
+    n_params: int = None
+
+    def __post_init__(self):
+        if self.n_params is None:
+            self.n_params = self.loss.shape[1] * self.n_blocks
 
     @classmethod
     def build(cls, X, y, sample_weight, *, groups, graph, group_weights, feature_names,
               l1_reg, group_reg, graph_reg, fit_intercept):
-        n_features = X.shape[1]
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-            if not np.any(sample_weight > 0):
-                raise ValueError("sample_weight must have at least one positive entry")
-        if groups is not None:
-            groups = check_groups(groups, n_features, group_weights=group_weights,
-                                  feature_names=feature_names)
-        elif group_weights is not None:
-            raise ValueError("group_weights is given but groups is None")
-        if graph is not None:
-            graph = check_graph(graph, n_features, feature_names=feature_names)
+        """The least-squares problem of :class:`GroupGraphLasso`."""
+        sample_weight, groups, graph = check_structure(
+            X, sample_weight, groups=groups, graph=graph, group_weights=group_weights,
+            feature_names=feature_names)
         loss = LeastSquares(X, y, sample_weight, fit_intercept)
         return cls(loss, groups, graph, l1_reg, group_reg, graph_reg)
+
+    @property
+    def n_coef(self):
+        """Number of penalized parameters (``p * n_blocks``)."""
+        return self.loss.shape[1] * self.n_blocks
 
     @property
     def has_graph_term(self):
         return self.graph is not None and self.graph_reg > 0 and self.graph.n_edges > 0
 
-    def separable_penalty(self, alpha):
-        """The l1 + group part, on w itself."""
+    def separable_penalty(self, alpha, *, penalized_only=False):
+        """The l1 + group part; on all parameters, or on the penalized ones only."""
+        size = self.n_coef if penalized_only else self.n_params
+        l1 = alpha * self.l1_reg
+        if size > self.n_coef:  # the unpenalized parameters get a zero l1 weight
+            l1 = np.concatenate([np.full(self.n_coef, l1), np.zeros(size - self.n_coef)])
         has_groups = self.groups is not None and self.group_reg > 0
+        groups = self.groups.blockwise(self.n_blocks, size) if has_groups else None
         return SparseGroupL2(
-            alpha * self.l1_reg,
+            l1,
             alpha * self.group_reg * self.groups.weights if has_groups else None,
-            self.groups if has_groups else None,
+            groups,
         )
 
-    def graph_penalty(self, alpha):
-        return GraphFused(self.graph, alpha * self.graph_reg)
+    def graph_penalty(self, alpha, *, penalized_only=False):
+        size = self.n_coef if penalized_only else self.n_params
+        return GraphFused(self.graph.blockwise(self.n_blocks, size), alpha * self.graph_reg)
+
+    def penalty(self, alpha):
+        """The whole penalty on all parameters, for proximal gradient."""
+        if not self.has_graph_term:
+            return self.separable_penalty(alpha)
+        return SeparablePlusFused(self.separable_penalty(alpha), self.graph_penalty(alpha))
 
     def blocks(self, alpha):
         """``(K, h)`` pairs for :func:`~sksparse_struct.solvers.admm`; the identity block comes first."""
@@ -78,7 +115,9 @@ class GroupGraphProblem:
     def alpha_max(self, *, rtol=1e-6, max_rounds=100):
         r"""Smallest alpha for which ``w = 0`` is optimal.
 
-        ``w = 0`` is optimal iff :math:`g = Z^\top t \in \alpha\,\partial\Omega(0)`.
+        ``w = 0`` is optimal iff :math:`g = -\nabla f(0) \in \alpha\,\partial\Omega(0)`
+        (for least squares :math:`g = Z^\top t`; the gradient is taken with the
+        best intercept for ``w = 0``).
         Without a graph term this is the dual norm of the separable penalty.
         With one, :math:`\partial\Omega(0)` adds :math:`D^\top v` with
         :math:`|v_e| \le \mathrm{graph\_reg}\, a_e`, so alpha_max is
@@ -103,14 +142,15 @@ class GroupGraphProblem:
         when no alpha zeroes ``w`` (a graph term alone does not shrink a
         component's mean).
         """
-        g = self.loss.rmatvec(self.loss.target)
+        g = -self.loss.zero_gradient()
         if not np.any(g):
             return 0.0
-        separable = self.separable_penalty(1.0)
+        separable = self.separable_penalty(1.0, penalized_only=True)
         if not self.has_graph_term:
             return separable.dual_norm(g)
+        fused = self.graph_penalty(1.0, penalized_only=True)
         return _alpha_max_with_graph(
-            g, separable, self.graph.incidence, self.graph_reg * self.graph.weights,
+            g, separable, fused.linear_map, fused.strength * fused.graph.weights,
             rtol=rtol, max_rounds=max_rounds,
         )
 

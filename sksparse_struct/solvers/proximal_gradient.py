@@ -1,29 +1,37 @@
-r"""Accelerated proximal gradient for a quadratic plus a penalty.
+r"""Accelerated proximal gradient for a smooth loss plus a penalty.
 
 Solves
 
 .. math::
 
-    \min_x \; f(x) + h(x), \qquad f(x) = \tfrac12 \langle x, Hx\rangle - \langle b, x\rangle,
+    \min_x \; f(x) + h(x)
 
-with FISTA (Beck & Teboulle, 2009), step ``1/L`` for ``L >= ||H||_2``, and a
-function-value restart (O'Donoghue & Candès, 2015): a step that would
-increase ``f + h`` is rejected and the momentum reset, so the iterates
-decrease monotonically from ``x0``. Callers that majorize a harder
-objective rely on that: the result is never worse than the start.
+with FISTA (Beck & Teboulle, 2009), step ``1/L``, backtracking on ``L`` when
+the given Lipschitz bound is too small, and a function-value restart
+(O'Donoghue & Candès, 2015): a step that would increase ``f + h`` is rejected
+and the momentum reset, so the iterates decrease monotonically from ``x0``.
+Callers that majorize a harder objective rely on that: the result is never
+worse than the start.
 
-``f`` is a quadratic so that one product with ``H`` per iteration is enough:
-``H y`` at the extrapolated point is the same combination of ``H x_k`` and
-``H x_{k-1}`` as ``y`` is of ``x_k`` and ``x_{k-1}``. The stopping rule is the
-norm of the gradient mapping ``L (y - x_{k+1})``, an optimality measure for
-convex ``h``, relative to ``||b||`` (the gradient at 0).
+The loss provides a *linear state* ``S(x)`` (``H x`` for a quadratic, the
+linear predictor ``X x`` for a generalized linear model) from which its
+value and gradient follow: the state of the extrapolated point is the same
+combination of the states of ``x_k`` and ``x_{k-1}`` as the point is of
+them, so one product with the data per iteration is enough. The stopping
+rule is the norm of the gradient mapping ``L (y - x_{k+1})``, an optimality
+measure for convex ``h`` (zero exactly at a minimizer), relative to a scale
+(by default the norm of the gradient at 0).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from .._protocol import require
+
 __all__ = ["Quadratic", "ProxGradResult", "accelerated_proximal_gradient"]
+
+_SMOOTH_NEEDS = ("state", "value_from_state", "gradient_from_state", "lipschitz")
 
 
 @dataclass
@@ -44,8 +52,14 @@ class Quadratic:
     linear: np.ndarray
     lipschitz: float
 
-    def value_from_product(self, x, hx):
+    def state(self, x):
+        return self.hess(x)
+
+    def value_from_state(self, x, hx):
         return 0.5 * float(np.vdot(x, hx)) - float(np.vdot(self.linear, x))
+
+    def gradient_from_state(self, x, hx):
+        return hx - self.linear
 
 
 @dataclass
@@ -54,54 +68,74 @@ class ProxGradResult:
     objective: float
     n_iter: int
     converged: bool
+    gradient_mapping: float = 0.0
 
 
-def accelerated_proximal_gradient(quadratic, penalty, x0, *, max_iter=1000, tol=1e-6):
-    """Minimize ``quadratic + penalty`` from ``x0`` with restarted, monotone FISTA.
+def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-6, scale=None):
+    """Minimize ``smooth + penalty`` from ``x0`` with restarted, monotone FISTA.
 
     Parameters
     ----------
-    quadratic : Quadratic
+    smooth : object
+        The loss: ``state(x)`` (linear in ``x``), ``value_from_state(x, s)``,
+        ``gradient_from_state(x, s)`` and ``lipschitz`` (a Lipschitz bound of
+        the gradient, increased by backtracking when too small), e.g.
+        :class:`Quadratic` or the logistic losses.
     penalty : object
         With ``value(x)`` and ``prox(v, step)``; non-negative with ``value(0) = 0``.
     x0 : ndarray
         Start (warm start); not modified.
     max_iter : int
     tol : float
-        Stop when ``||L (y - x_next)|| <= tol * ||b||``.
+        Stop when ``||L (y - x_next)||_2 <= tol * scale``.
+    scale : float, optional
+        Scale of the stopping rule; default the norm of the gradient at 0.
 
     Returns
     -------
     ProxGradResult
+        ``x`` is a prox output (it carries the penalty's exact zeros).
     """
-    b = quadratic.linear
-    scale = float(np.linalg.norm(b))
-    if scale == 0.0:  # f >= 0 = f(0) and h >= 0 = h(0): zero is a minimizer
-        zero = np.zeros_like(x0)
-        return ProxGradResult(zero, 0.0, 0, True)
-    L = quadratic.lipschitz
-    step = 1.0 / L
+    require(smooth, _SMOOTH_NEEDS, role="smooth loss", solver="accelerated_proximal_gradient")
+    require(penalty, ("value", "prox"), role="penalty", solver="accelerated_proximal_gradient")
+    zero = np.zeros_like(x0, dtype=float)
+    g0 = smooth.gradient_from_state(zero, smooth.state(zero))
+    if not np.any(g0):  # f convex, minimized at 0, and h >= 0 = h(0): zero is a minimizer
+        return ProxGradResult(zero, smooth.value_from_state(zero, smooth.state(zero)), 0, True)
+    if scale is None:
+        scale = float(np.linalg.norm(g0))
+    L = float(smooth.lipschitz)
     x = np.array(x0, dtype=float)
-    hx = quadratic.hess(x)
-    fx = quadratic.value_from_product(x, hx) + penalty.value(x)
-    y, hy, t, momentum = x, hx, 1.0, False
-    converged = False
+    sx = smooth.state(x)
+    fx = smooth.value_from_state(x, sx) + penalty.value(x)
+    y, sy, t, momentum = x, sx, 1.0, False
+    converged, mapping = False, np.inf
+    it = 0
     for it in range(1, max_iter + 1):
-        z = penalty.prox(y - step * (hy - b), step)
-        hz = quadratic.hess(z)
-        fz = quadratic.value_from_product(z, hz) + penalty.value(z)
-        mapping = L * float(np.linalg.norm(y - z))
+        f_y = smooth.value_from_state(y, sy)
+        grad_y = smooth.gradient_from_state(y, sy)
+        while True:  # backtracking: the quadratic upper model at y must hold at z
+            z = penalty.prox(y - grad_y / L, 1.0 / L)
+            sz = smooth.state(z)
+            f_z = smooth.value_from_state(z, sz)
+            d = z - y
+            model = f_y + float(np.vdot(grad_y, d)) + 0.5 * L * float(np.vdot(d, d))
+            if f_z <= model + 1e-12 * (abs(f_y) + abs(model)):
+                break
+            L *= 2.0
+        fz = f_z + penalty.value(z)
+        mapping = L * float(np.linalg.norm(d))
         if fz <= fx:
             t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
             beta = (t - 1.0) / t_next
-            y, hy = z + beta * (z - x), hz + beta * (hz - hx)
-            x, hx, fx, t, momentum = z, hz, fz, t_next, True
+            y, sy = z + beta * (z - x), sz + beta * (sz - sx)
+            x, sx, fx, t, momentum = z, sz, fz, t_next, True
             if mapping <= tol * scale:
                 converged = True
                 break
         elif momentum:  # restart: next step is a plain proximal gradient step from x
-            y, hy, t, momentum = x, hx, 1.0, False
+            y, sy, t, momentum = x, sx, 1.0, False
         else:  # a plain step from x cannot decrease f + h any more (round-off level)
             converged = True
             break
-    return ProxGradResult(x, fx, it, converged)
+    return ProxGradResult(x, fx, it, converged, mapping)

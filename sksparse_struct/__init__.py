@@ -13,23 +13,34 @@ from .datasets import (
 )
 from .linear_model import (
     GroupGraphLasso,
+    GroupGraphLassoCV,
     GroupGraphLogisticRegression,
+    GroupGraphLogisticRegressionCV,
     group_graph_alpha_max,
     group_graph_logistic_alpha_max,
+    group_graph_path,
 )
 from .linked import JointGroupGraphClassifier
-from .reduced_rank import SparseReducedRankRegression, reduced_rank_alpha_max
+from .reduced_rank import (
+    SparseReducedRankRegression,
+    SparseReducedRankRegressionCV,
+    reduced_rank_alpha_max,
+)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "GroupGraphLasso",
+    "GroupGraphLassoCV",
     "GroupGraphLogisticRegression",
+    "GroupGraphLogisticRegressionCV",
     "JointGroupGraphClassifier",
     "SparseReducedRankRegression",
+    "SparseReducedRankRegressionCV",
     "get_data_home",
     "group_graph_alpha_max",
     "group_graph_logistic_alpha_max",
+    "group_graph_path",
     "load_linked_dataset",
     "make_group_graph_regression",
     "make_linked_data",

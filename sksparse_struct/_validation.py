@@ -10,10 +10,15 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
-__all__ = ["validate_class_labels", "validate_fit_data", "validate_node_ids",
-           "validate_predict_data"]
+__all__ = ["check_sample_weight", "validate_class_labels", "validate_fit_data",
+           "validate_node_ids", "validate_predict_data"]
 
 _SPARSE_FORMATS = ("csr", "csc")
 
@@ -29,6 +34,16 @@ def validate_predict_data(estimator, X):
     check_is_fitted(estimator)
     return validate_data(estimator, X, reset=False, accept_sparse=_SPARSE_FORMATS,
                          dtype=np.float64)
+
+
+def check_sample_weight(sample_weight, X):
+    """Validated non-negative ``sample_weight`` of shape (n_samples,) with a positive entry, or None."""
+    if sample_weight is None:
+        return None
+    sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    if not np.any(sample_weight > 0):
+        raise ValueError("sample_weight must have at least one positive entry")
+    return sample_weight
 
 
 def validate_class_labels(y):

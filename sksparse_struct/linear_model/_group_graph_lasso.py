@@ -8,9 +8,9 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._validation import validate_fit_data, validate_predict_data
-from ..solvers import admm, kkt_violation, working_set_admm
 from ._cvxpy import solve_with_cvxpy
 from ._problem import GroupGraphProblem
+from ._solve import LeastSquaresWarmStart, solve_least_squares
 
 __all__ = ["GroupGraphLasso", "group_graph_alpha_max"]
 
@@ -242,31 +242,14 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         return self
 
     def _fit_admm(self, problem):
-        blocks = problem.blocks(self.alpha)
-        state = getattr(self, "_admm_state", None) if self.warm_start else None
-        if state is not None and [z.shape for z in state.z] != [
-            (problem.loss.shape[1],) if K is None else (K.shape[0],) for K, _ in blocks
-        ]:
-            state = None  # the structure changed: nothing to warm-start from
-        if problem.has_graph_term:
-            result = admm(problem.loss, blocks, state=state, max_iter=self.max_iter,
-                          tol=self.tol, verbose=self.verbose)
-        else:  # separable penalty: ADMM on working sets of groups
-            result = working_set_admm(problem.loss, blocks[0][1], state=state,
-                                      max_iter=self.max_iter, tol=self.tol, verbose=self.verbose)
-        self._admm_state = result.state
-        self.n_iter_ = result.n_iter
-        multipliers = [result.state.rho * u for u in result.state.u]
-        self.convergence_ = {
-            "converged": result.converged,
-            "primal_residual": result.primal_residual,
-            "dual_residual": result.dual_residual,
-            "objective": result.objective,
-            "kkt_violation": kkt_violation(problem.loss, blocks, result.coef, multipliers,
-                                           points=[result.coef, *result.state.z[1:]]),
-            "rho": result.state.rho,
-        }
-        return result.coef
+        warm = LeastSquaresWarmStart(getattr(self, "_admm_state", None)) \
+            if self.warm_start else None
+        coef, record, warm = solve_least_squares(problem, self.alpha, warm=warm, tol=self.tol,
+                                                 max_iter=self.max_iter, verbose=self.verbose)
+        self._admm_state = warm.state
+        self.n_iter_ = record.pop("n_iter")
+        self.convergence_ = record
+        return coef
 
     def predict(self, X):
         """Predict with the fitted linear model.

@@ -1,31 +1,35 @@
 """GroupGraphLogisticRegression: logistic regression with group and graph structured sparsity."""
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._losses import BinaryLogistic, MultinomialLogistic
 from .._validation import validate_class_labels
-from ..solvers import accelerated_proximal_gradient
-from ..solvers._threads import single_threaded_blas
 from ._cvxpy import solve_logistic_with_cvxpy
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS
 from ._problem import GroupGraphProblem, check_structure
+from ._solve import solve_logistic
 
 __all__ = ["GroupGraphLogisticRegression", "group_graph_logistic_alpha_max"]
 
 
 def _build_problem(X, y, sample_weight, *, groups, graph, group_weights, feature_names,
-                   l1_reg, group_reg, graph_reg, fit_intercept):
-    """Classes and the penalized logistic problem (binary or multinomial) of ``(X, y)``."""
-    classes, encoded = validate_class_labels(y)
+                   l1_reg, group_reg, graph_reg, fit_intercept, classes=None):
+    """Classes and the penalized logistic problem (binary or multinomial) of ``(X, y)``.
+
+    ``classes`` (sorted) fixes the model's classes, e.g. those of the whole data
+    for a cross-validation fold that misses one.
+    """
+    if classes is None:
+        classes, encoded = validate_class_labels(y)
+    else:
+        encoded = np.searchsorted(classes, y)
     if classes.size < 2:
         raise ValueError(
             f"y has 1 class ({classes[0]!r}); a classifier needs at least two classes")
@@ -274,45 +278,15 @@ class GroupGraphLogisticRegression(LinearClassifierMixin, BaseEstimator):
         self._theta = theta
         return self
 
-    def _start(self, loss):
-        previous = getattr(self, "_theta", None) if self.warm_start else None
-        if previous is not None and previous.shape == (loss.size,):
-            return previous
-        theta = np.zeros(loss.size)
-        if loss.fit_intercept:
-            theta[loss.n_coef:] = loss.intercept_at_zero()
-        return theta
-
     def _fit_fista(self, problem):
-        loss = problem.loss
-        penalty = problem.penalty(self.alpha)
-        scale = float(np.linalg.norm(loss.zero_gradient())) or 1.0
-        threshold = self.tol * scale
-        if problem.has_graph_term:
-            # an inexact prox within a tenth of the outer stopping step (module doc of
-            # penalties.graph: the gap bounds half the squared distance to the exact prox)
-            penalty.gap_tol = 0.5 * (0.1 * threshold / loss.lipschitz) ** 2
-        with single_threaded_blas():
-            result = accelerated_proximal_gradient(loss, penalty, self._start(loss),
-                                                   max_iter=self.max_iter, tol=self.tol,
-                                                   scale=scale)
-        self.n_iter_ = result.n_iter
-        self.convergence_ = {"converged": result.converged, "objective": result.objective,
-                             "gradient_mapping": result.gradient_mapping,
-                             "threshold": threshold}
-        if self.verbose:
-            print(f"[GroupGraphLogisticRegression] {result.n_iter} iterations, objective "
-                  f"{result.objective:.8e}, gradient mapping {result.gradient_mapping:.2e} "
-                  f"(threshold {threshold:.2e})")
-        if not result.converged:
-            warnings.warn(
-                f"GroupGraphLogisticRegression did not converge in max_iter={self.max_iter} "
-                f"iterations (gradient mapping {result.gradient_mapping:.2e} > tol * scale = "
-                f"{threshold:.2e}); increase max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        return result.x
+        previous = getattr(self, "_theta", None) if self.warm_start else None
+        start = previous if previous is not None and previous.shape == (problem.loss.size,) \
+            else None
+        theta, record = solve_logistic(problem, self.alpha, start=start, tol=self.tol,
+                                       max_iter=self.max_iter, verbose=self.verbose)
+        self.n_iter_ = record.pop("n_iter")
+        self.convergence_ = record
+        return theta
 
     def predict_proba(self, X):
         """Class probabilities: the sigmoid (two classes) or softmax of the decision function.

@@ -6,20 +6,17 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog, minimize
-from sklearn.utils.validation import _check_sample_weight
 
 from .._losses import LeastSquares
 from .._structure import check_graph, check_groups
+from .._validation import check_sample_weight
 from ..penalties import GraphFused, SeparablePlusFused, SparseGroupL2
 
 
 def check_structure(X, sample_weight, *, groups, graph, group_weights, feature_names):
     """Validated ``(sample_weight, groups, graph)`` in canonical form (None when absent)."""
     n_features = X.shape[1]
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        if not np.any(sample_weight > 0):
-            raise ValueError("sample_weight must have at least one positive entry")
+    sample_weight = check_sample_weight(sample_weight, X)
     if groups is not None:
         groups = check_groups(groups, n_features, group_weights=group_weights,
                               feature_names=feature_names)
@@ -69,6 +66,12 @@ class GroupGraphProblem:
     def n_coef(self):
         """Number of penalized parameters (``p * n_blocks``)."""
         return self.loss.shape[1] * self.n_blocks
+
+    @property
+    def has_penalty(self):
+        """Whether any term of the penalty is switched on."""
+        has_groups = self.groups is not None and self.group_reg > 0 and self.groups.n_groups > 0
+        return self.l1_reg > 0 or has_groups or self.has_graph_term
 
     @property
     def has_graph_term(self):

@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._losses import LeastSquares
-from .._validation import validate_fit_data, validate_predict_data
+from .._validation import check_sample_weight, validate_fit_data, validate_predict_data
 from ..solvers._threads import single_threaded_blas
 from ._penalties import PENALTIES, adaptive_weights, row_penalty
 from ._problem import ReducedRankProblem, alternating_minimization, row_norms
@@ -48,11 +48,11 @@ def _check_shape_parameters(penalty, gamma):
     {"X": ["array-like", "sparse matrix"], "Y": ["array-like"],
      "penalty": [StrOptions(set(PENALTIES))], "rank": [Interval(Integral, 1, None, closed="left")],
      "epsilon": _SHAPE_CONSTRAINTS["epsilon"], "adaptive_power": _SHAPE_CONSTRAINTS["adaptive_power"],
-     "fit_intercept": ["boolean"]},
+     "fit_intercept": ["boolean"], "sample_weight": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
 def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
-                           adaptive_power=2.0, fit_intercept=True):
+                           adaptive_power=2.0, fit_intercept=True, sample_weight=None):
     r"""Smallest ``alpha`` at which ``B = 0`` is optimal for :class:`SparseReducedRankRegression`.
 
     ``B = 0`` is a stationary point, whatever ``A``, iff
@@ -85,6 +85,8 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     adaptive_power : float, default=2.0
         Exponent of the adaptive weights (adaptive only).
     fit_intercept : bool, default=True
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, rescaled to sum to n_samples.
 
     Returns
     -------
@@ -105,12 +107,14 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     X, Y = validate_fit_data(BaseEstimator(), X, Y, multi_output=True)
     Y = Y.reshape(Y.shape[0], -1)
     _check_rank(rank, X.shape[1], Y.shape[1])
-    loss = LeastSquares(X, Y, fit_intercept=fit_intercept)
+    sample_weight = check_sample_weight(sample_weight, X)
+    loss = LeastSquares(X, Y, sample_weight, fit_intercept=fit_intercept)
     norms = row_norms(loss.rmatvec(loss.target))
     if penalty == "log":
         norms = norms * epsilon
     if penalty == "adaptive_group_lasso":
-        problem = ReducedRankProblem.build(X, Y, fit_intercept=fit_intercept,
+        problem = ReducedRankProblem.build(X, Y, sample_weight=sample_weight,
+                                           fit_intercept=fit_intercept,
                                            random_state=check_random_state(0))
         B, _ = problem.reduced_rank_fit(rank)
         with np.errstate(invalid="ignore"):
@@ -287,8 +291,8 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Fit the model.
+    def fit(self, X, y, sample_weight=None):
+        r"""Fit the model.
 
         Parameters
         ----------
@@ -297,6 +301,9 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
             matrix, n_features x n_features, is formed once).
         y : array-like of shape (n_samples, n_targets) or (n_samples,)
             Targets; 1-d ``y`` is a single output and allows ``rank=1`` only.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights :math:`s_i`, rescaled to sum to n_samples:
+            the loss becomes :math:`\frac{1}{2n}\sum_i s_i \|y_i - \mu - C^\top x_i\|_2^2`.
 
         Returns
         -------
@@ -306,7 +313,8 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         X, y = validate_fit_data(self, X, y, multi_output=True)
         Y = y.reshape(y.shape[0], -1)
         _check_rank(self.rank, X.shape[1], Y.shape[1])
-        problem = ReducedRankProblem.build(X, Y, fit_intercept=self.fit_intercept,
+        problem = ReducedRankProblem.build(X, Y, sample_weight=check_sample_weight(sample_weight, X),
+                                           fit_intercept=self.fit_intercept,
                                            random_state=check_random_state(self.random_state))
         warm = self._can_warm_start(X, Y)
         adaptive = self.penalty == "adaptive_group_lasso"

@@ -100,8 +100,8 @@ class ReducedRankProblem:
     lipschitz: float
 
     @classmethod
-    def build(cls, X, Y, *, fit_intercept=True, random_state=None):
-        loss = LeastSquares(X, Y, fit_intercept=fit_intercept)
+    def build(cls, X, Y, *, sample_weight=None, fit_intercept=True, random_state=None):
+        loss = LeastSquares(X, Y, sample_weight, fit_intercept=fit_intercept)
         gram = loss.gram()
         gram = 0.5 * (gram + gram.T)
         p = gram.shape[0]

@@ -1,0 +1,120 @@
+"""One fit of a group + graph problem at one alpha, shared by the estimators and the paths.
+
+Each function takes a warm start and returns it updated, so that a path (or a
+``warm_start`` estimator) solves its next alpha from the last solution.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from .._protocol import require
+from ..solvers import NormalEquations, accelerated_proximal_gradient, admm, kkt_violation, \
+    working_set_admm
+from ..solvers._threads import single_threaded_blas
+from ..solvers.admm import _metric
+
+__all__ = ["LeastSquaresWarmStart", "solve_least_squares", "solve_logistic"]
+
+
+class LeastSquaresWarmStart:
+    """What one least-squares fit hands to the next: the ADMM state and the factorization.
+
+    The normal equations depend on the data and the graph only, not on alpha,
+    so a path factorizes them once.
+    """
+
+    def __init__(self, state=None, system=None):
+        self.state = state
+        self.system = system
+
+
+def solve_least_squares(problem, alpha, *, warm=None, tol, max_iter, verbose=0):
+    """ADMM (on working sets when the penalty is separable) at ``alpha``.
+
+    Returns
+    -------
+    coef : ndarray of shape (p,)
+    record : dict
+        ``converged``, ``n_iter``, residuals, ``objective``, ``kkt_violation``, ``rho``.
+    warm : LeastSquaresWarmStart
+    """
+    blocks = problem.blocks(alpha)
+    warm = warm or LeastSquaresWarmStart()
+    state = warm.state
+    if state is not None and [z.shape for z in state.z] != [
+        (problem.loss.shape[1],) if K is None else (K.shape[0],) for K, _ in blocks
+    ]:
+        state = None  # the structure changed: nothing to warm-start from
+    if problem.has_graph_term:
+        system = warm.system or NormalEquations(problem.loss, _metric(blocks, problem.loss.shape[1]))
+        result = admm(problem.loss, blocks, state=state, system=system, max_iter=max_iter,
+                      tol=tol, verbose=verbose)
+    else:  # separable penalty: ADMM on working sets of groups
+        system = None
+        result = working_set_admm(problem.loss, blocks[0][1], state=state, max_iter=max_iter,
+                                  tol=tol, verbose=verbose)
+    multipliers = [result.state.rho * u for u in result.state.u]
+    record = {
+        "converged": result.converged,
+        "n_iter": result.n_iter,
+        "primal_residual": result.primal_residual,
+        "dual_residual": result.dual_residual,
+        "objective": result.objective,
+        "kkt_violation": kkt_violation(problem.loss, blocks, result.coef, multipliers,
+                                       points=[result.coef, *result.state.z[1:]]),
+        "rho": result.state.rho,
+    }
+    return result.coef, record, LeastSquaresWarmStart(result.state, system)
+
+
+def logistic_start(loss):
+    """Zero coefficients with the intercept fitted to the class frequencies."""
+    theta = np.zeros(loss.size)
+    if loss.fit_intercept:
+        theta[loss.n_coef:] = loss.intercept_at_zero()
+    return theta
+
+
+def solve_logistic(problem, alpha, *, start=None, tol, max_iter, verbose=0, warn=True):
+    """Accelerated proximal gradient at ``alpha`` from ``start`` (``[vec(W), b]``).
+
+    The stopping scale is the norm of the gradient at ``W = 0`` with its
+    best intercept; with a graph term, the prox of the penalty is solved to a
+    tenth of the outer stopping step (its duality gap bounds half the squared
+    distance to the exact prox, see :mod:`sksparse_struct.penalties.graph`).
+
+    Returns
+    -------
+    theta : ndarray of shape (loss.size,)
+    record : dict
+        ``converged``, ``n_iter``, ``objective``, ``gradient_mapping``, ``threshold``.
+    """
+    loss = problem.loss
+    require(loss, ("zero_gradient", "lipschitz", "size"), role="loss", solver="solve_logistic")
+    penalty = problem.penalty(alpha)
+    scale = float(np.linalg.norm(loss.zero_gradient())) or 1.0
+    threshold = tol * scale
+    if problem.has_graph_term:
+        penalty.gap_tol = 0.5 * (0.1 * threshold / loss.lipschitz) ** 2
+    start = logistic_start(loss) if start is None else start
+    with single_threaded_blas():
+        result = accelerated_proximal_gradient(loss, penalty, start, max_iter=max_iter, tol=tol,
+                                               scale=scale)
+    record = {"converged": result.converged, "n_iter": result.n_iter,
+              "objective": result.objective, "gradient_mapping": result.gradient_mapping,
+              "threshold": threshold}
+    if verbose:
+        print(f"[logistic] alpha {alpha:.4g}: {result.n_iter} iterations, objective "
+              f"{result.objective:.8e}, gradient mapping {result.gradient_mapping:.2e} "
+              f"(threshold {threshold:.2e})")
+    if warn and not result.converged:
+        warnings.warn(
+            f"proximal gradient did not converge in max_iter={max_iter} iterations at "
+            f"alpha={alpha:.4g} (gradient mapping {result.gradient_mapping:.2e} > tol * scale "
+            f"= {threshold:.2e}); increase max_iter or tol.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return result.x, record

@@ -1,0 +1,177 @@
+"""Regularization paths and the CV estimators, against independent fits of the base estimators."""
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from joblib import parallel_backend
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from sksparse_struct import (
+    GroupGraphLasso,
+    GroupGraphLassoCV,
+    GroupGraphLogisticRegression,
+    GroupGraphLogisticRegressionCV,
+    SparseReducedRankRegression,
+    SparseReducedRankRegressionCV,
+    group_graph_alpha_max,
+    group_graph_path,
+    make_group_graph_regression,
+    make_sparse_reduced_rank_regression,
+)
+
+TIGHT = {"tol": 1e-8, "max_iter": 50000}
+
+
+def _regression(seed=0, sparse=False):
+    X, y, coef, groups, graph = make_group_graph_regression(
+        n_samples=90, n_features=24, n_groups=6, n_informative_groups=2, random_state=seed)
+    return (sp.csr_matrix(X) if sparse else X), y, groups, graph
+
+
+def _classification(seed=0, n_classes=3):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((120, 12))
+    W = np.zeros((12, n_classes))
+    W[:4] = rng.standard_normal((4, n_classes)) * 2
+    y = np.argmax(X @ W + rng.gumbel(size=(120, n_classes)), axis=1)
+    return X, y
+
+
+@pytest.mark.parametrize("with_graph, sparse", [(True, False), (False, False), (True, True)])
+def test_least_squares_path_equals_independent_fits(with_graph, sparse):
+    X, y, groups, graph = _regression(1, sparse)
+    kwargs = {"groups": groups, "graph": graph if with_graph else None, "graph_reg": 0.5}
+    alphas, coefs, intercepts, records = group_graph_path(X, y, n_alphas=12, **kwargs, **TIGHT)
+    assert coefs.shape == (24, 12) and intercepts.shape == (12,)
+    assert alphas[0] == pytest.approx(group_graph_alpha_max(X, y, **kwargs))
+    assert np.all(coefs[:, 0] == 0)
+    for i in (3, 7, 11):
+        model = GroupGraphLasso(alphas[i], **kwargs, **TIGHT).fit(X, y)
+        np.testing.assert_allclose(coefs[:, i], model.coef_, atol=1e-5)
+        assert intercepts[i] == pytest.approx(model.intercept_, abs=1e-5)
+        assert records[i]["objective"] == pytest.approx(model.convergence_["objective"],
+                                                        rel=1e-7)
+    assert all(r["converged"] for r in records)
+
+
+def test_path_is_cheaper_than_independent_fits():
+    X, y, groups, graph = _regression(2)
+    kwargs = {"groups": groups, "graph": graph, "graph_reg": 0.5, "tol": 1e-6}
+    alphas, _, _, records = group_graph_path(X, y, n_alphas=15, **kwargs)
+    cold = sum(GroupGraphLasso(a, **kwargs).fit(X, y).n_iter_ for a in alphas[1:])
+    assert sum(r["n_iter"] for r in records) < cold
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_logistic_path_equals_independent_fits(n_classes):
+    X, y = _classification(3, n_classes)
+    kwargs = {"groups": np.arange(12) // 3, "graph": nx.path_graph(12), "graph_reg": 0.3}
+    alphas, coefs, intercepts, records = group_graph_path(X, y, loss="logistic", n_alphas=6,
+                                                          eps=0.05, **kwargs, **TIGHT)
+    n_out = 1 if n_classes == 2 else n_classes
+    assert coefs.shape == (n_out, 12, 6) and intercepts.shape == (n_out, 6)
+    for i in (2, 5):
+        model = GroupGraphLogisticRegression(alphas[i], **kwargs, **TIGHT).fit(X, y)
+        np.testing.assert_allclose(coefs[:, :, i], model.coef_, atol=1e-4)
+
+
+def test_lasso_cv_matches_manual_cross_validation():
+    X, y, groups, graph = _regression(4)
+    kwargs = {"groups": groups, "graph": graph, "graph_reg": 0.5}
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    cv = GroupGraphLassoCV(n_alphas=6, cv=folds, **kwargs, **TIGHT).fit(X, y)
+    assert cv.mse_path_.shape == (6, 3)
+    for i in (1, 4):
+        for k, (train, test) in enumerate(folds):
+            model = GroupGraphLasso(cv.alphas_[i], **kwargs, **TIGHT).fit(X[train], y[train])
+            mse = np.mean((model.predict(X[test]) - y[test]) ** 2)
+            assert cv.mse_path_[i, k] == pytest.approx(mse, rel=1e-5)
+    assert cv.alpha_ == cv.alphas_[np.argmin(cv.mse_path_.mean(axis=1))]
+    refit = GroupGraphLasso(cv.alpha_, **kwargs, **TIGHT).fit(X, y)
+    np.testing.assert_allclose(cv.coef_, refit.coef_, atol=1e-7)
+    np.testing.assert_allclose(cv.predict(X), refit.predict(X), atol=1e-6)
+
+
+def test_lasso_cv_sample_weights_and_parallel_folds_agree():
+    X, y, groups, _ = _regression(5)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, X.shape[0])
+    serial = GroupGraphLassoCV(n_alphas=5, cv=3, groups=groups).fit(X, y, sample_weight=sw)
+    with parallel_backend("threading"):
+        parallel = GroupGraphLassoCV(n_alphas=5, cv=3, groups=groups, n_jobs=2).fit(
+            X, y, sample_weight=sw)
+    np.testing.assert_allclose(serial.mse_path_, parallel.mse_path_, rtol=1e-10)
+    unweighted = GroupGraphLassoCV(n_alphas=5, cv=3, groups=groups).fit(X, y)
+    assert not np.allclose(serial.mse_path_, unweighted.mse_path_)
+
+
+def test_logistic_cv_matches_manual_cross_validation_and_reports_progress(capsys):
+    X, y = _classification(6)
+    labels = np.array(["a", "b", "c"])[y]
+    kwargs = {"groups": np.arange(12) // 3}
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, labels))
+    cv = GroupGraphLogisticRegressionCV(n_alphas=5, cv=folds, verbose=1, **kwargs,
+                                        **TIGHT).fit(X, labels)
+    assert "fold 3 done" in capsys.readouterr().out
+    assert cv.scores_.shape == (3, 5)
+    for i in (0, 3):
+        for k, (train, test) in enumerate(folds):
+            model = GroupGraphLogisticRegression(cv.alphas_[i], **kwargs, **TIGHT).fit(
+                X[train], labels[train])
+            assert cv.scores_[k, i] == pytest.approx(
+                accuracy_score(labels[test], model.predict(X[test])))
+    assert cv.alpha_ == cv.alphas_[np.argmax(cv.scores_.mean(axis=0))]
+    np.testing.assert_array_equal(cv.classes_, ["a", "b", "c"])
+    np.testing.assert_allclose(cv.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_logistic_cv_custom_scoring():
+    X, y = _classification(7, 2)
+    cv = GroupGraphLogisticRegressionCV(n_alphas=4, cv=3, scoring="neg_log_loss").fit(X, y)
+    assert np.all(cv.scores_ < 0)
+
+
+def test_reduced_rank_sample_weight_equals_repeated_rows_and_zero_weight_drops_rows():
+    X, Y, _ = make_sparse_reduced_rank_regression(n_samples=60, n_features=15, n_targets=8,
+                                                  rank=2, n_informative=4, random_state=0)
+    counts = np.random.default_rng(1).integers(0, 4, size=60)
+    params = {"rank": 2, "alpha": 0.05, "tol": 1e-10, "max_iter": 2000}
+    weighted = SparseReducedRankRegression(**params).fit(X, Y, sample_weight=counts)
+    repeated = SparseReducedRankRegression(**params).fit(np.repeat(X, counts, axis=0),
+                                                         np.repeat(Y, counts, axis=0))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-6)
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, atol=1e-6)
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        SparseReducedRankRegression().fit(X, Y, sample_weight=-np.ones(60))
+
+
+def test_reduced_rank_cv_matches_manual_cross_validation():
+    X, Y, _ = make_sparse_reduced_rank_regression(n_samples=80, n_features=20, n_targets=10,
+                                                  rank=2, n_informative=5, random_state=2)
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    cv = SparseReducedRankRegressionCV(ranks=[1, 2, 4], n_alphas=4, cv=folds).fit(X, Y)
+    assert cv.mse_path_.shape == (3, 4, 3)
+    assert cv.rank_ == 2
+    r, i, (train, test) = 1, 2, folds[1]
+    warm = SparseReducedRankRegression(rank=2, warm_start=True)
+    for alpha in cv.alphas_[:i + 1]:  # the same warm-started sequence as the fold's path
+        warm.set_params(alpha=alpha).fit(X[train], Y[train])
+    mse = np.mean((warm.predict(X[test]) - Y[test]) ** 2)
+    assert cv.mse_path_[r, i, 1] == pytest.approx(mse, rel=1e-8)
+    best = SparseReducedRankRegression(rank=cv.rank_, alpha=cv.alpha_).fit(X, Y)
+    np.testing.assert_allclose(cv.predict(X), best.predict(X), atol=1e-10)
+    assert cv.transform(X).shape == (80, cv.rank_)
+
+
+@pytest.mark.parametrize("est, kwargs, match", [
+    (GroupGraphLassoCV, {"alphas": [-1.0, 0.1]}, "non-negative"),
+    (GroupGraphLassoCV, {"graph": nx.path_graph(24), "graph_reg": 1.0}, "alphas explicitly"),
+    (SparseReducedRankRegressionCV, {"ranks": [50]}, "ranks"),
+    (SparseReducedRankRegressionCV, {"penalty": "lq"}, "alphas explicitly"),
+])
+def test_bad_parameters_are_named(est, kwargs, match):
+    X, y, _, _ = _regression(8)
+    Y = np.column_stack([y, -y]) if est is SparseReducedRankRegressionCV else y
+    with pytest.raises(ValueError, match=match):
+        est(cv=3, **kwargs).fit(X, Y)

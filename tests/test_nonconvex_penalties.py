@@ -110,3 +110,29 @@ def test_prox_is_soft_thresholding_where_l1():
 def test_invalid_parameters(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("pen", [MCP(0.8, 3.0), SCAD(0.8, 3.7), LogPenalty(0.8, 0.5),
+                                 Lq(0.8, 0.5)], ids=lambda p: type(p).__name__)
+def test_subdiff_distance_certifies_prox_points_and_dual_norm_zeroes(pen):
+    """x = prox(v) is stationary for h + ||x - v||^2 / (2 step): (v - x) / step is in dh(x)."""
+    rng = np.random.default_rng(0)
+    v, step = 3 * rng.standard_normal(200), 0.4
+    x = pen.prox(v, step)
+    assert np.max(pen.subdiff_distance(x, (v - x) / step)) < 1e-9
+    # and a point that is not a prox output is not certified
+    assert np.max(pen.subdiff_distance(x + 0.1, (v - x) / step)) > 1e-3
+    # 0 is stationary for f + t h, f = -g.x, iff t >= dual_norm(g)
+    g = rng.standard_normal(10)
+    t = pen.dual_norm(g)
+    if np.isfinite(t) and t > 0:
+        scaled = type(pen)(pen.alpha * t * (1 + 1e-9), *_shape(pen))
+        assert np.max(scaled.subdiff_distance(np.zeros(10), g)) == 0
+        smaller = type(pen)(pen.alpha * t * 0.99, *_shape(pen))
+        assert np.max(smaller.subdiff_distance(np.zeros(10), g)) > 0
+    else:  # lq: zero is stationary at every strength
+        assert np.max(pen.subdiff_distance(np.zeros(10), g)) == 0
+
+
+def _shape(pen):
+    return [getattr(pen, name) for name in ("gamma", "epsilon", "q") if hasattr(pen, name)]

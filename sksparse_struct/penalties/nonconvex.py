@@ -44,6 +44,30 @@ class _ConcavePenalty:
         best = np.take_along_axis(cand, np.argmin(obj, axis=0)[None], axis=0)[0]
         return np.sign(v) * best
 
+    def _slope_at_zero(self):
+        """:math:`P'(0^+)` (infinite for lq)."""
+        return float(self.derivative(0.0))
+
+    def subdiff_distance(self, x, g):
+        r"""Distance of ``g`` to the (Fréchet) subdifferential of :math:`h` at ``x``, per coordinate.
+
+        :math:`\{P'(|x_j|)\,\mathrm{sign}(x_j)\}` when :math:`x_j \ne 0`,
+        :math:`[-P'(0^+), P'(0^+)]` at 0: zero exactly at a stationary point.
+        """
+        x, g = np.asarray(x, dtype=float), np.asarray(g, dtype=float)
+        slope = self.derivative(np.where(x != 0, np.abs(x), 1.0))  # used where x != 0 only
+        at_zero = np.maximum(np.abs(g) - self._slope_at_zero(), 0.0)
+        return np.where(x != 0, np.abs(g - slope * np.sign(x)), at_zero)
+
+    def dual_norm(self, g):
+        """Smallest ``t`` with ``g`` in ``t`` times the subdifferential at 0: ``max|g| / P'(0+)``.
+
+        0 for lq, whose subdifferential at 0 is the whole line.
+        """
+        slope = self._slope_at_zero()
+        top = float(np.max(np.abs(g), initial=0.0))
+        return 0.0 if np.isinf(slope) else top / slope if slope > 0 else (np.inf if top else 0.0)
+
 
 def _check_positive(name, value):
     if not value > 0:

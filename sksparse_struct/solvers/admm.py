@@ -29,11 +29,15 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from .._protocol import require
 from ._anderson import AndersonMixing
 from ._normal_equations import NormalEquations
 from ._threads import single_threaded_blas
 
 __all__ = ["ADMMState", "ADMMResult", "admm", "kkt_violation"]
+
+# the x-update solves normal equations: the loss must be least squares in this form
+_LOSS_NEEDS = ("shape", "target", "matvec", "rmatvec", "frobenius_sq", "value", "gradient")
 
 
 @dataclass
@@ -176,6 +180,9 @@ def admm(
     -------
     ADMMResult
     """
+    require(loss, _LOSS_NEEDS, role="least-squares loss", solver="admm")
+    for _, h in blocks:
+        require(h, ("value", "prox"), role="penalty", solver="admm")
     n, p = loss.shape
     b0 = loss.rmatvec(loss.target)
     if system is None:

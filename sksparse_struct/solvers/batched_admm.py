@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from scipy.linalg import cho_factor, cho_solve
 from sklearn.exceptions import ConvergenceWarning
 
+from .._protocol import require
 from ._threads import single_threaded_blas
 
 __all__ = ["BatchedADMMResult", "SharedFactorization", "batched_admm"]
@@ -143,6 +144,8 @@ def batched_admm(gram, rhs, blocks, *, factorization=None, max_iter=500, tol=1e-
     """
     if blocks[0][0] is not None:
         raise ValueError("the first block of batched_admm must act on x itself (K=None)")
+    for _, h in blocks:
+        require(h, ("prox",), role="penalty", solver="batched_admm")
     m, k = rhs.shape
     if m == 0:  # no unknowns: every problem is solved by the empty vector
         return BatchedADMMResult(coef=np.zeros((0, k)), multipliers=[np.zeros((0, k))],

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from .._protocol import require
 from .admm import ADMMResult, ADMMState, admm, objective
 
 __all__ = ["working_set_admm"]
@@ -51,6 +52,9 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
         On all features: ``coef``, a full-size ``state`` (``u = -grad / rho``,
         the multipliers of the identity block) and the total iterations.
     """
+    require(penalty, ("value", "prox", "subdiff_distance", "unit_sizes", "restrict"),
+            role="separable penalty", solver="working_set_admm")
+    require(loss, ("restrict",), role="least-squares loss", solver="working_set_admm")
     n, p = loss.shape
     sizes = penalty.unit_sizes(p)
     unit_of = np.repeat(np.arange(sizes.size), sizes)

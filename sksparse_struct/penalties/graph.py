@@ -18,6 +18,17 @@ class GraphFused:
         Canonical graph from :func:`sksparse_struct._structure.check_graph`.
     strength : float
         Multiplies the edge weights: :math:`c_{jk} = \mathrm{strength}\cdot a_{jk}`.
+
+    Examples
+    --------
+    A chain 0 - 1 - 2: only the jump between coordinates 1 and 2 is penalized.
+
+    >>> import numpy as np
+    >>> from sksparse_struct._structure import check_graph
+    >>> from sksparse_struct.penalties import GraphFused
+    >>> penalty = GraphFused(check_graph(np.array([[0, 1], [1, 2]]), 3), strength=2.0)
+    >>> penalty.value(np.array([1.0, 1.0, 4.0]))
+    6.0
     """
 
     def __init__(self, graph, strength):

@@ -71,7 +71,11 @@ def data_home():
     """``SKSPARSE_STRUCT_DATA`` when set, else ``../shared/datasets`` next to the project."""
     if os.environ.get("SKSPARSE_STRUCT_DATA"):
         return None  # the loader reads the variable itself
-    return Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+    try:
+        examples = Path(__file__).resolve().parent
+    except NameError:  # the documentation build runs the script from its folder, without __file__
+        examples = Path.cwd()
+    return examples.parent.parent / "shared" / "datasets"
 
 
 try:

@@ -48,7 +48,8 @@ def _public_names():
 
 
 def _public_subpackages():
-    return [f"sksparse_struct.{info.name}" for info in pkgutil.iter_modules(sksparse_struct.__path__)
+    return [f"sksparse_struct.{info.name}"
+            for info in pkgutil.iter_modules(sksparse_struct.__path__)
             if info.ispkg and not info.name.startswith("_")]
 
 

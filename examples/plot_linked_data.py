@@ -236,7 +236,7 @@ ax_res.legend(handles=[
     Line2D([], [], marker="v", color="black", markersize=10, linestyle="", label="true class"),
 ], loc="upper left")
 
-fig.suptitle(f"JointGroupGraphClassifier on {title}: test accuracy {accuracy:.2f}, "
+fig.suptitle(f"JointGroupGraphClassifier on {title}\ntest accuracy {accuracy:.2f}, "
              f"chosen feature_propagation={clf.feature_propagation_:g}, "
              f"residual_propagation={clf.residual_propagation_:g}")
 fig.savefig("plot_linked_data.png", dpi=110)

@@ -65,13 +65,13 @@ print(f"{2 * fractions.size} fits in {elapsed:.2f} s")
 # One colour per penalty in every panel; the truth is drawn in black.
 COLOURS = {"group_lasso": "tab:blue", "mcp": "tab:orange"}
 p, q = X.shape[1], Y.shape[1]
-fig, axes = plt.subplots(1, 3, figsize=(14, 4.3), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(11, 4.2), layout="constrained")
 for penalty, errors in paths.items():
     axes[0].semilogx(fractions, errors, color=COLOURS[penalty], label=penalty)
     axes[0].axvline(chosen[penalty].alpha / alpha_max, ls=":", color=COLOURS[penalty],
                     label=f"{penalty}: chosen alpha")
 axes[0].set(xlabel="alpha / alpha_max (group lasso)", ylabel="validation mean squared error",
-            title=f"Validation error along the path ({n} validation samples)")
+            title=f"Validation error ({n} validation samples)")
 axes[0].legend()
 
 idx = np.arange(p)
@@ -81,7 +81,7 @@ for shift, (penalty, model) in zip((0.0, 0.3), chosen.items()):
                 color=COLOURS[penalty], label=f"{penalty}: {model.support_.sum()} selected")
 axes[1].set(xlabel=f"predictor j (the first {truth.sum()} are informative)",
             ylabel=r"row norm $\|C_j\|_2$", xlim=(-1, p),
-            title="Selected predictors at the chosen alpha")
+            title="Predictors at the chosen alpha")
 axes[1].legend()
 
 for penalty, model in chosen.items():
@@ -91,9 +91,9 @@ for penalty, model in chosen.items():
                      color=COLOURS[penalty], label=f"{penalty}: {model.n_iter_} iterations")
 axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
 axes[2].set(xlabel="outer iteration", ylabel="objective - final objective",
-            title="Objective decrease at the chosen alpha")
+            title="Objective at the chosen alpha")
 axes[2].legend()
-fig.suptitle(f"SparseReducedRankRegression on make_sparse_reduced_rank_regression: n={n} "
+fig.suptitle(f"SparseReducedRankRegression on make_sparse_reduced_rank_regression:\nn={n} "
              f"training samples, p={p} predictors ({truth.sum()} informative), q={q} outputs, "
              f"rank {rank}")
 fig.savefig("plot_sparse_reduced_rank.png", dpi=100)

@@ -5,7 +5,7 @@ Build from the repository root with::
     python -m pip install -e ".[docs]"
     python -m sphinx -W -b html docs docs/_build/html
 
-The gallery executes every ``examples/plot_*.py`` (about 20 s in all on
+The gallery executes every ``examples/plot_*.py`` (20 to 40 s in all on
 two cores). To iterate on the text only, ``-D plot_gallery=0`` builds the
 gallery pages without running the scripts (no figures, no output).
 """

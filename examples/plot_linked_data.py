@@ -71,7 +71,11 @@ def data_home():
     """``SKSPARSE_STRUCT_DATA`` when set, else ``../shared/datasets`` next to the project."""
     if os.environ.get("SKSPARSE_STRUCT_DATA"):
         return None  # the loader reads the variable itself
-    return Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+    try:
+        examples = Path(__file__).resolve().parent
+    except NameError:  # the documentation build runs the script from its folder, without __file__
+        examples = Path.cwd()
+    return examples.parent.parent / "shared" / "datasets"
 
 
 try:
@@ -232,7 +236,7 @@ ax_res.legend(handles=[
     Line2D([], [], marker="v", color="black", markersize=10, linestyle="", label="true class"),
 ], loc="upper left")
 
-fig.suptitle(f"JointGroupGraphClassifier on {title}: test accuracy {accuracy:.2f}, "
+fig.suptitle(f"JointGroupGraphClassifier on {title}\ntest accuracy {accuracy:.2f}, "
              f"chosen feature_propagation={clf.feature_propagation_:g}, "
              f"residual_propagation={clf.residual_propagation_:g}")
 fig.savefig("plot_linked_data.png", dpi=110)

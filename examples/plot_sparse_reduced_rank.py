@@ -23,6 +23,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sksparse_struct import (  # noqa: E402
     SparseReducedRankRegression,
@@ -58,25 +59,42 @@ for penalty, model in chosen.items():
           f"false positives {fp}  false negatives {fn}  outer iterations {model.n_iter_}")
 print(f"{2 * fractions.size} fits in {elapsed:.2f} s")
 
-fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+# %%
+# Figure
+# ------
+# One colour per penalty in every panel; the truth is drawn in black.
+COLOURS = {"group_lasso": "tab:blue", "mcp": "tab:orange"}
+p, q = X.shape[1], Y.shape[1]
+fig, axes = plt.subplots(1, 3, figsize=(11, 4.2), layout="constrained")
 for penalty, errors in paths.items():
-    axes[0].semilogx(fractions, errors, label=penalty)
-    axes[0].axvline(chosen[penalty].alpha / alpha_max, ls=":", color=axes[0].lines[-1].get_color())
-axes[0].set(xlabel="alpha / alpha_max", ylabel="validation MSE", title="Choosing alpha")
+    axes[0].semilogx(fractions, errors, color=COLOURS[penalty], label=penalty)
+    axes[0].axvline(chosen[penalty].alpha / alpha_max, ls=":", color=COLOURS[penalty],
+                    label=f"{penalty}: chosen alpha")
+axes[0].set(xlabel="alpha / alpha_max (group lasso)", ylabel="validation mean squared error",
+            title=f"Validation error ({n} validation samples)")
 axes[0].legend()
 
-idx = np.arange(X.shape[1])
-axes[1].bar(idx - 0.3, np.linalg.norm(coef, axis=0), width=0.3, label="truth")
+idx = np.arange(p)
+axes[1].bar(idx - 0.3, np.linalg.norm(coef, axis=0), width=0.3, color="black", label="truth")
 for shift, (penalty, model) in zip((0.0, 0.3), chosen.items()):
-    axes[1].bar(idx + shift, np.linalg.norm(model.coef_, axis=0), width=0.3, label=penalty)
-axes[1].set(xlabel="predictor", ylabel="row norm of C", title="Selected predictors")
+    axes[1].bar(idx + shift, np.linalg.norm(model.coef_, axis=0), width=0.3,
+                color=COLOURS[penalty], label=f"{penalty}: {model.support_.sum()} selected")
+axes[1].set(xlabel=f"predictor j (the first {truth.sum()} are informative)",
+            ylabel=r"row norm $\|C_j\|_2$", xlim=(-1, p),
+            title="Predictors at the chosen alpha")
 axes[1].legend()
 
 for penalty, model in chosen.items():
+    # the last iterate is the reference: drawn are the iterations before it
     path = model.objective_path_
-    axes[2].semilogy(np.arange(path.size), path - path[-1] + 1e-16, marker="o", label=penalty)
-axes[2].set(xlabel="outer iteration", ylabel="objective - final", title="Objective path")
+    axes[2].semilogy(np.arange(path.size - 1), path[:-1] - path[-1], marker="o",
+                     color=COLOURS[penalty], label=f"{penalty}: {model.n_iter_} iterations")
+axes[2].xaxis.set_major_locator(MaxNLocator(integer=True))
+axes[2].set(xlabel="outer iteration", ylabel="objective - final objective",
+            title="Objective at the chosen alpha")
 axes[2].legend()
-fig.tight_layout()
+fig.suptitle(f"SparseReducedRankRegression on make_sparse_reduced_rank_regression:\nn={n} "
+             f"training samples, p={p} predictors ({truth.sum()} informative), q={q} outputs, "
+             f"rank {rank}")
 fig.savefig("plot_sparse_reduced_rank.png", dpi=100)
 print("saved plot_sparse_reduced_rank.png")

@@ -215,23 +215,46 @@ def _group_graph_lasso_demo(random_state, ax=None):
     return rows
 
 
-def _draw_coefficients(ax, true_coef, estimates, groups):
-    """Coefficients as an image: one row per model, one column per feature."""
+def _draw_models_image(ax, truth, estimates, *, cmap, vmin, colorbar_label):
+    """One row per model (the truth first, set apart by a line), one column per feature.
+
+    A black dot marks every non-zero entry, since small values are nearly the
+    colour of zero.
+    """
     names = ["truth", *estimates]
-    image = np.vstack([true_coef, *estimates.values()])
+    image = np.vstack([truth, *estimates.values()])
     limit = np.max(np.abs(image))
-    shown = ax.imshow(image, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit,
+    shown = ax.imshow(image, aspect="auto", cmap=cmap, vmin=vmin * limit, vmax=limit,
                       interpolation="nearest")
-    for boundary in np.flatnonzero(np.diff(groups)) + 0.5:
-        ax.axvline(boundary, color="0.85", linewidth=0.5)
-    # small coefficients are nearly white: a dot marks every selected feature
     rows, columns = np.nonzero(image)
-    ax.scatter(columns, rows, s=1.5, color="black", marker="s", linewidths=0)
-    ax.axhline(0.5, color="black", linewidth=1.0)  # sets the truth apart
+    ax.scatter(columns, rows, s=2, color="black", marker="s", linewidths=0)
+    ax.axhline(0.5, color="black", linewidth=1.0)
     ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("feature (dots: non-zero coefficients; grey lines: group boundaries)")
-    ax.set_title("GroupGraphLasso: true and estimated coefficients")
-    ax.figure.colorbar(shown, ax=ax, label="coefficient")
+    ax.figure.colorbar(shown, ax=ax, label=colorbar_label, pad=0.01)
+
+
+def _draw_coefficients(ax, true_coef, estimates, groups):
+    """Signed coefficients of the groups that some model (or the truth) selects.
+
+    The other groups are zero in every row, so they are left out: the columns
+    are the features of the groups shown, in order, ticked by feature range.
+    """
+    groups = np.asarray(groups)
+    nonzero = np.any(np.vstack([true_coef, *estimates.values()]) != 0, axis=0)
+    shown = np.flatnonzero(np.isin(groups, groups[nonzero]))
+    _draw_models_image(ax, true_coef[shown], {name: coef[shown] for name, coef in
+                                              estimates.items()},
+                       cmap="RdBu_r", vmin=-1, colorbar_label="coefficient")
+    starts = np.flatnonzero(np.r_[True, np.diff(groups[shown]) != 0])
+    ends = np.r_[starts[1:], shown.size] - 1
+    for boundary in starts[1:] - 0.5:
+        ax.axvline(boundary, color="0.6", linewidth=0.8)
+    ax.set_xticks((starts + ends) / 2, [f"{shown[a]}-{shown[b]}" for a, b in zip(starts, ends)],
+                  fontsize=8)
+    ax.tick_params(axis="x", length=0)
+    ax.set_xlabel(f"features of the {starts.size} groups (of {np.unique(groups).size}) with a "
+                  "non-zero true or estimated coefficient; the others are zero in every row")
+    ax.set_title("GroupGraphLasso: true and estimated coefficients (dots: non-zero)")
 
 
 # alpha / alpha_max per penalty: the medians of the validation-tuned values over the 100
@@ -245,7 +268,7 @@ _SRRR_RANK = 3
 def _sparse_reduced_rank_demo(random_state, ax=None):
     X, Y, true_coef = make_sparse_reduced_rank_regression(random_state=random_state)
     informative = true_coef.any(axis=0)  # the unit of selection is a predictor
-    rows = []
+    rows, row_norms = [], {}
     for penalty, fraction in _SRRR_ALPHA_FRACTION.items():
         alpha_max = reduced_rank_alpha_max(
             X, Y, penalty="group_lasso" if penalty == "lq" else penalty, rank=_SRRR_RANK)
@@ -259,6 +282,13 @@ def _sparse_reduced_rank_demo(random_state, ax=None):
         rows.append(DemoRow("SparseReducedRankRegression",
                             f"{penalty}, alpha={fraction} alpha_max", int(informative.sum()),
                             tp, fp, f1, float(error), fit_time))
+        row_norms[penalty] = np.linalg.norm(model.coef_, axis=0)
+    if ax is not None:
+        _draw_models_image(ax, np.linalg.norm(true_coef, axis=0), row_norms, cmap="Oranges",
+                           vmin=0, colorbar_label="row norm")
+        ax.set_xlabel(f"predictor j (the first {int(informative.sum())} are informative)")
+        ax.set_title(r"SparseReducedRankRegression, rank 3, one fit per penalty: row norms "
+                     r"$\|C_j\|_2$ of $C = BA^\top$ (dots: selected)")
     return rows
 
 
@@ -315,6 +345,7 @@ def _draw_accuracies(ax, recalls, label_names, homophily):
                               label=f"chance (1/{len(label_names)})"))
     ax.set_xticks(positions, groups)
     ax.set_ylim(0, 1.25)  # room for the legend above the bars
+    ax.set_yticks(np.linspace(0, 1, 6))  # no tick behind the legend
     ax.set_xlabel("test nodes: all, then by true class (accuracy within a class is its recall)")
     ax.set_ylabel("test accuracy")
     ax.set_title(f"JointGroupGraphClassifier on make_linked_data (edge homophily "
@@ -339,6 +370,7 @@ DEMOS = [
         "its defaults, one fit per penalty at a fixed fraction of alpha_max (the median of "
         "validation-tuned values in the benchmark); support: the predictors selected.",
         _sparse_reduced_rank_demo,
+        draws=True,
     ),
     DemoEntry(
         "JointGroupGraphClassifier",

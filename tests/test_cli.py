@@ -4,6 +4,7 @@ import contextlib
 import importlib.metadata
 import io
 import re
+import subprocess
 import sys
 
 import numpy as np
@@ -150,6 +151,16 @@ def test_version_and_help(capsys):
 def test_console_script_is_registered():
     (script,) = importlib.metadata.entry_points(group="console_scripts", name="sksparse-struct")
     assert script.load() is main
+
+
+def test_python_m_runs_the_command_line():
+    result = subprocess.run([sys.executable, "-m", "sksparse_struct", "--version"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"sksparse-struct {__version__}"
+    usage_error = subprocess.run([sys.executable, "-m", "sksparse_struct"],
+                                 capture_output=True, text=True, timeout=120)
+    assert usage_error.returncode == 2 and "COMMAND" in usage_error.stderr
 
 
 def test_support_scores():

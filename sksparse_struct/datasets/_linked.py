@@ -335,6 +335,7 @@ def load_linked_dataset(name, *, data_home=None):
         DESCR : str
             Size, split, source, papers and caveats of the dataset.
         name : str
+            The ``name`` asked for.
         feature_rows_available : ndarray of bool, shape (n_nodes,)
             ``'pubmed_partial'`` only: the rows of ``features`` that are real;
             all other rows are zero placeholders.
@@ -544,6 +545,7 @@ def make_linked_data(n_nodes=2000, n_classes=5, n_features=500, *, homophily=0.8
         graph : networkx.Graph
             Undirected graph on the nodes ``0..n_nodes-1`` (in that order).
         target : ndarray of int64, shape (n_nodes,)
+            Class of each node.
         label_names : ndarray of str
             ``'class 0'``, ``'class 1'``, ...
         splits : list of one (train_idx, val_idx, test_idx)
@@ -551,6 +553,7 @@ def make_linked_data(n_nodes=2000, n_classes=5, n_features=500, *, homophily=0.8
         homophily : float
             Measured edge homophily of the graph (NaN if it has no edges).
         DESCR : str
+            The generator and its parameters.
         name : str
             ``'synthetic'``.
 

@@ -130,7 +130,7 @@ class GroupGraphLassoCV(RegressorMixin, _PathCV):
     convergence_ : dict
         Of the refit, as in :class:`GroupGraphLasso`.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string column names.
 
     Notes
@@ -277,7 +277,7 @@ class GroupGraphLogisticRegressionCV(LinearClassifierMixin, _PathCV):
     convergence_ : dict
         Of the refit.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string column names.
 
     Notes

@@ -44,6 +44,25 @@ def group_graph_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0, graph
     measurements within 1e-3 of the smallest value on small problems and
     within 1% on 500 groups with 5000 edges.
 
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Training data.
+    y : array-like of shape (n_samples,)
+        Target values.
+    groups : array-like of shape (n_features,) or list of lists, default=None
+        Group labels or lists of feature indices, as in :class:`GroupGraphLasso`.
+    graph : networkx.Graph, sparse matrix or array-like, default=None
+        Feature graph, as in :class:`GroupGraphLasso`.
+    group_reg, graph_reg, l1_reg : float, default=1.0, 1.0, 0.0
+        Weights of the group, graph and l1 terms.
+    group_weights : array-like of shape (n_groups,), default=None
+        The group weights :math:`\\omega_g`; default ``sqrt(group size)``.
+    fit_intercept : bool, default=True
+        Whether the model has an unpenalized intercept.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights, rescaled to sum to n_samples.
+
     Returns
     -------
     alpha_max : float
@@ -151,7 +170,7 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         violation with the ADMM multipliers) and ``rho``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     See Also

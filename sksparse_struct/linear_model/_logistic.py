@@ -178,7 +178,7 @@ class GroupGraphLogisticRegression(LinearClassifierMixin, BaseEstimator):
         ``converged``, ``objective`` (the objective above), ``gradient_mapping``
         (the certificate) and ``threshold`` (``tol`` times its scale).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string column names.
 
     See Also

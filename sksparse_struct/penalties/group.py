@@ -36,6 +36,18 @@ class SparseGroupL2:
 
         \mathrm{prox}_{s h}(v)_g = \Big(1 - \frac{s\lambda_g}{\|u_g\|_2}\Big)_+ u_g,
         \qquad u = \mathrm{sign}(v)\,(|v| - s c)_+ .
+
+    Examples
+    --------
+    The group lasso on two groups of two coordinates: the prox shrinks the
+    first group by ``1 - 1/5`` and zeroes the second, whose norm is below 1.
+
+    >>> import numpy as np
+    >>> from sksparse_struct._structure import check_groups
+    >>> from sksparse_struct.penalties import SparseGroupL2
+    >>> penalty = SparseGroupL2(0.0, np.array([1.0, 1.0]), check_groups([0, 0, 1, 1], 4))
+    >>> penalty.prox(np.array([3.0, 4.0, 0.3, 0.4]), step=1.0)
+    array([2.4, 3.2, 0. , 0. ])
     """
 
     def __init__(self, l1_weights, group_weights, groups):

@@ -89,6 +89,19 @@ class MCP(_ConcavePenalty):
         Penalty strength, >= 0.
     gamma : float
         Concavity, > 1 (the penalty tends to the l1 norm as gamma grows).
+
+    Examples
+    --------
+    The prox is firm thresholding: zero below ``alpha``, the identity above
+    ``gamma * alpha``, linear in between.
+
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import MCP
+    >>> penalty = MCP(alpha=1.0, gamma=3.0)
+    >>> penalty.prox(np.array([0.5, 2.0, 10.0]), step=1.0)
+    array([ 0. ,  1.5, 10. ])
+    >>> penalty.derivative(np.array([0.0, 1.5, 4.0]))
+    array([1. , 0.5, 0. ])
     """
 
     def __init__(self, alpha, gamma=3.0):
@@ -130,6 +143,18 @@ class SCAD(_ConcavePenalty):
         Penalty strength, >= 0.
     gamma : float
         Concavity, > 2 (3.7 is Fan & Li's choice).
+
+    Examples
+    --------
+    Soft thresholding up to ``2 * alpha``, the identity above ``gamma * alpha``:
+
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import SCAD
+    >>> penalty = SCAD(alpha=1.0)
+    >>> penalty.prox(np.array([0.5, 2.0, 10.0]), step=1.0)
+    array([ 0.,  1., 10.])
+    >>> penalty.value(np.array([0.5, 10.0]))  # alpha * 0.5 + (gamma + 1) * alpha**2 / 2
+    2.85
     """
 
     def __init__(self, alpha, gamma=3.7):
@@ -169,6 +194,16 @@ class LogPenalty(_ConcavePenalty):
         Penalty strength, >= 0.
     epsilon : float
         Scale, > 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import LogPenalty
+    >>> penalty = LogPenalty(alpha=1.0, epsilon=1.0)
+    >>> penalty.value(np.array([np.e - 1]))
+    1.0
+    >>> penalty.prox(np.array([0.5, 5.0]), step=1.0)
+    array([0.        , 4.82842712])
     """
 
     def __init__(self, alpha, epsilon=1.0):
@@ -205,6 +240,16 @@ class Lq(_ConcavePenalty):
         Penalty strength, >= 0.
     q : float
         Exponent in (0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import Lq
+    >>> penalty = Lq(alpha=1.0, q=0.5)
+    >>> penalty.value(np.array([4.0, 9.0]))
+    5.0
+    >>> penalty.derivative(np.array([1.0, 4.0]))
+    array([0.5 , 0.25])
     """
 
     _n_bisect = 100

@@ -18,21 +18,52 @@ def along_rows(weights, v):
 
 
 def soft_threshold(v, threshold):
-    """Proximal operator of ``threshold * |x|``: ``sign(v) * max(|v| - threshold, 0)``."""
+    """Proximal operator of ``threshold * |x|``: ``sign(v) * max(|v| - threshold, 0)``.
+
+    Parameters
+    ----------
+    v : ndarray
+        Point at which the operator is evaluated.
+    threshold : float or ndarray broadcastable to ``v``
+        Non-negative thresholds.
+
+    Returns
+    -------
+    x : ndarray
+        ``v`` shrunk towards zero by ``threshold``, exactly zero where
+        ``|v| <= threshold``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import soft_threshold
+    >>> soft_threshold(np.array([-2.0, 0.5, 3.0]), 1.0)
+    array([-1.,  0.,  2.])
+    """
     return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)
 
 
 class WeightedL1:
     r"""Weighted l1 norm :math:`h(x) = \sum_j c_j |x_j|` with :math:`c_j \ge 0`.
 
+    Every method also takes a batch: ``x`` of shape (n, k) holds k problems,
+    one per column (``weights`` of shape (n,) are shared by all columns),
+    and ``value`` returns one value per column.
+
     Parameters
     ----------
     weights : float or ndarray of shape (n,) or (n, k)
         The non-negative coefficients :math:`c_j` (penalty strength included).
 
-    Every method also takes a batch: ``x`` of shape (n, k) holds k problems,
-    one per column (``weights`` of shape (n,) are shared by all columns),
-    and ``value`` returns one value per column.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import WeightedL1
+    >>> penalty = WeightedL1(np.array([1.0, 0.5, 0.0]))
+    >>> penalty.value(np.array([2.0, -2.0, 3.0]))
+    3.0
+    >>> penalty.prox(np.array([2.0, -2.0, 3.0]), step=1.0)
+    array([ 1. , -1.5,  3. ])
     """
 
     def __init__(self, weights):

@@ -67,7 +67,7 @@ class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, Transformer
     coef_, intercept_, B_, A_, support_, n_iter_
         Of the refitted :class:`SparseReducedRankRegression`.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string column names.
 
     See Also

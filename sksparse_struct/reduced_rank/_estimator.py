@@ -174,9 +174,9 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         (so 1 for a single output).
     alpha : float, default=1.0
         Penalty strength, >= 0; see :func:`reduced_rank_alpha_max`.
-    penalty : {"group_lasso", "adaptive_group_lasso", "mcp", "scad", "log", "lq"}, \
-            default="group_lasso"
-        Penalty of the row norms of ``B`` (table above).
+    penalty : str, default="group_lasso"
+        Penalty of the row norms of ``B`` (table above): "group_lasso",
+        "adaptive_group_lasso", "mcp", "scad", "log" or "lq".
     gamma : float, default=None
         Concavity of "mcp" (> 1, default 3) and "scad" (> 2, default 3.7);
         ignored by the other penalties.
@@ -216,13 +216,13 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         Orthonormal output loadings, :math:`A^\top A = I_r`.
     support_ : ndarray of bool of shape (n_features,)
         Selected predictors (non-zero rows of ``B_``).
-    objective_path_ : ndarray of shape (n_iter_ + 1,)
+    objective_path_ : ndarray of shape (`n_iter_` + 1,)
         Objective at the start (reduced-rank fit or warm start) and after each
         outer iteration; non-increasing.
     n_iter_ : int
         Number of outer iterations.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string column names.
 
     See Also

@@ -245,3 +245,20 @@ def test_cvxpy_solver_option_agrees():
         ref = GroupGraphLogisticRegression(0.02, solver="cvxpy", **kwargs).fit(X, y)
     assert ours.convergence_["objective"] <= ref.convergence_["objective"] * (1 + 1e-6)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_default_tol_gives_the_support_of_a_tight_tol(seed):
+    X, y, rng = _data(30 + seed, n_classes=2 + seed % 2)
+    groups, edges = random_structure(X.shape[1], rng, n_groups=3, ungrouped=2, weighted=True)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(X.shape[1]))
+    graph.add_weighted_edges_from(edges)
+    kwargs = {"groups": groups, "graph": graph, "graph_reg": 0.3 * (seed % 2), "l1_reg": 0.2}
+    default = GroupGraphLogisticRegression(0.02, **kwargs).fit(X, y)
+    tight = GroupGraphLogisticRegression(0.02, **kwargs, tol=1e-10, max_iter=200000).fit(X, y)
+    # the supports agree, up to coefficients on the verge of zero (below 1e-3 of the largest)
+    differ = (default.coef_ != 0) != (tight.coef_ != 0)
+    largest = np.abs(tight.coef_).max()
+    assert np.all(np.abs(default.coef_[differ]) <= 1e-3 * largest)
+    assert np.all(np.abs(tight.coef_[differ]) <= 1e-3 * largest)

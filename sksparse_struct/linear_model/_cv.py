@@ -55,7 +55,7 @@ class _PathCV(BaseEstimator):
                                         **extra)
         if not problem.has_penalty:  # nothing to regularize: the grid is alpha = 0
             return np.zeros(1), None
-        alpha_max = problem.alpha_max()
+        alpha_max = problem.alpha_max_bound()
         return alpha_grid(alpha_max, self.n_alphas, self.eps), alpha_max
 
     def _cross_validate(self, X, y, sample_weight, classes):
@@ -97,7 +97,8 @@ class GroupGraphLassoCV(RegressorMixin, _PathCV):
     ----------
     alphas : array-like, default=None
         Alphas to try; default ``n_alphas`` values from alpha_max (of all the
-        data) down to ``eps * alpha_max``, log-spaced (``[0]`` when no term
+        data; with a graph term its certified upper bound, see
+        :func:`group_graph_path`) down to ``eps * alpha_max``, log-spaced (``[0]`` when no term
         is switched on; with a graph term alone alpha_max is infinite and
         ``alphas`` must be given).
     n_alphas : int, default=100

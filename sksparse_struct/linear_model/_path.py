@@ -96,7 +96,8 @@ def group_graph_path(X, y, *, loss="squared", alphas=None, n_alphas=100, eps=1e-
     Solves the objective of :class:`GroupGraphLasso` (``loss="squared"``) or
     of :class:`GroupGraphLogisticRegression` (``loss="logistic"``) at each
     alpha, warm started from the previous solution (the first alpha of the
-    default grid, alpha_max, gives zero coefficients without a solve). Least squares reuses one
+    default grid, alpha_max or its bound, gives zero coefficients without a
+    solve). Least squares reuses one
     factorization of the normal equations for the whole path (they do not
     depend on alpha) and, without a graph term, works on working sets of
     groups, so that the solutions near ``alpha_max`` cost a few small solves.
@@ -109,7 +110,10 @@ def group_graph_path(X, y, *, loss="squared", alphas=None, n_alphas=100, eps=1e-
     loss : {"squared", "logistic"}, default="squared"
     alphas : array-like, default=None
         The alphas, sorted in decreasing order here; default ``n_alphas``
-        values from alpha_max down to ``eps * alpha_max``, log-spaced.
+        values from alpha_max down to ``eps * alpha_max``, log-spaced. With a
+        graph term the grid starts at a certified upper bound of alpha_max
+        (all coefficients are zero there) that costs about one fit, where the
+        exact value (:func:`group_graph_alpha_max`) costs many.
     n_alphas : int, default=100
     eps : float, default=1e-3
     groups, graph, group_reg, graph_reg, l1_reg, group_weights, fit_intercept
@@ -157,7 +161,7 @@ def group_graph_path(X, y, *, loss="squared", alphas=None, n_alphas=100, eps=1e-
         group_reg=group_reg, graph_reg=graph_reg, fit_intercept=fit_intercept)
     alpha_max = None
     if alphas is None:
-        alpha_max = problem.alpha_max()
+        alpha_max = problem.alpha_max_bound()
         alphas = alpha_grid(alpha_max, n_alphas, eps)
     else:
         alphas = np.sort(np.asarray(alphas, dtype=float))[::-1]

@@ -82,8 +82,9 @@ def solve_logistic(problem, alpha, *, start=None, tol, max_iter, verbose=0, warn
 
     The stopping scale is the norm of the gradient at ``W = 0`` with its
     best intercept; with a graph term, the prox of the penalty is solved to a
-    tenth of the outer stopping step (its duality gap bounds half the squared
-    distance to the exact prox, see :mod:`sksparse_struct.penalties.graph`).
+    tenth of the last step (see :func:`accelerated_proximal_gradient`; its
+    duality gap bounds half the squared distance to the exact prox, see
+    :mod:`sksparse_struct.penalties.graph`).
 
     Returns
     -------
@@ -96,8 +97,6 @@ def solve_logistic(problem, alpha, *, start=None, tol, max_iter, verbose=0, warn
     penalty = problem.penalty(alpha)
     scale = float(np.linalg.norm(loss.zero_gradient())) or 1.0
     threshold = tol * scale
-    if problem.has_graph_term:
-        penalty.gap_tol = 0.5 * (0.1 * threshold / loss.lipschitz) ** 2
     start = logistic_start(loss) if start is None else start
     with single_threaded_blas():
         result = accelerated_proximal_gradient(loss, penalty, start, max_iter=max_iter, tol=tol,

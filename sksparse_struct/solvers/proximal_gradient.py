@@ -83,6 +83,10 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
         :class:`Quadratic` or the logistic losses.
     penalty : object
         With ``value(x)`` and ``prox(v, step)``; non-negative with ``value(0) = 0``.
+        A penalty whose prox is iterative exposes ``gap_tol``, the duality gap
+        its prox stops at (half the squared error bound); it is set at each
+        iteration to a tenth of the last step length (squared, halved), and
+        never above that of the final stopping step ``tol * scale / L``.
     x0 : ndarray
         Start (warm start); not modified.
     max_iter : int
@@ -111,7 +115,13 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
     y, sy, t, momentum = x, sx, 1.0, False
     converged, mapping = False, np.inf
     it = 0
+    inexact = hasattr(penalty, "gap_tol")
     for it in range(1, max_iter + 1):
+        if inexact:
+            # an iterative prox, accurate to a tenth of the last step (its gap bounds half the
+            # squared error), and of the final stopping step: loose early, tight at the end
+            step_length = max(mapping if np.isfinite(mapping) else scale, tol * scale) / L
+            penalty.gap_tol = 0.5 * (0.1 * step_length) ** 2
         f_y = smooth.value_from_state(y, sy)
         grad_y = smooth.gradient_from_state(y, sy)
         while True:  # backtracking: the quadratic upper model at y must hold at z

@@ -111,6 +111,8 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         column names (edge attribute ``weight``, default 1), a symmetric sparse
         adjacency of shape (n_features, n_features), or an edge array of shape
         (n_edges, 2) or (n_edges, 3) with weights last. Weights must be >= 0.
+        A dense array is an edge array; a dense (n_features, n_features) array
+        is refused as ambiguous (pass an adjacency as a sparse matrix).
         None: no graph term.
     group_reg : float, default=1.0
         Weight of the group term.

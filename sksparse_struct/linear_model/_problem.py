@@ -6,10 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog, minimize
-from sklearn.utils.validation import _check_sample_weight
 
 from .._losses import LeastSquares
 from .._structure import check_graph, check_groups
+from .._validation import validate_sample_weight
 from ..penalties import GraphFused, SparseGroupL2
 
 
@@ -31,10 +31,7 @@ class GroupGraphProblem:
     def build(cls, X, y, sample_weight, *, groups, graph, group_weights, feature_names,
               l1_reg, group_reg, graph_reg, fit_intercept):
         n_features = X.shape[1]
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-            if not np.any(sample_weight > 0):
-                raise ValueError("sample_weight must have at least one positive entry")
+        sample_weight = validate_sample_weight(sample_weight, X)
         if groups is not None:
             groups = check_groups(groups, n_features, group_weights=group_weights,
                                   feature_names=feature_names)

@@ -22,7 +22,7 @@ from ._problem import ReducedRankProblem, alternating_minimization, row_norms
 __all__ = ["SparseReducedRankRegression", "reduced_rank_alpha_max"]
 
 _SHAPE_CONSTRAINTS = {
-    "gamma": [None, Interval(Real, 1, None, closed="neither")],
+    "gamma": [None, Real],  # checked against the penalty in _check_shape_parameters
     "epsilon": [Interval(Real, 0, None, closed="neither")],
     "q": [Interval(Real, 0, 1, closed="neither")],
     "adaptive_power": [Interval(Real, 0, None, closed="neither")],
@@ -39,7 +39,9 @@ def _check_rank(rank, n_features, n_targets):
 
 
 def _check_shape_parameters(penalty, gamma):
-    # gamma > 1 (MCP) is a parameter constraint; SCAD needs more
+    # gamma is ignored by the other penalties, whatever its value
+    if penalty == "mcp" and gamma is not None and not gamma > 1:
+        raise ValueError(f"penalty='mcp' needs gamma > 1, got gamma={gamma}")
     if penalty == "scad" and gamma is not None and not gamma > 2:
         raise ValueError(f"penalty='scad' needs gamma > 2, got gamma={gamma}")
 

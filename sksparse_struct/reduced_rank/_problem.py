@@ -281,7 +281,6 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
     start = time.perf_counter()
     for it in range(1, max_iter + 1):
         B_new, n_inner, inner_ok = problem.b_step(B, A, penalty.derivative(row_norms(B)), tol)
-        inner_converged &= inner_ok
         A_new = problem.a_step(B_new)
         new = problem.loss_value(B_new, A_new) + penalty.value(row_norms(B_new))
         if verbose:
@@ -301,6 +300,9 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
             converged, it = True, it - 1
             break
         B, A = B_new, A_new
+        # only the B-step of the returned B matters: an earlier one that ran out of inner
+        # iterations was continued, warm-started, by the next
+        inner_converged = inner_ok
         path.append(new)
         if objective - new <= tol * max(abs(new), np.finfo(float).tiny):
             converged = True
@@ -308,8 +310,9 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
         objective = new
     if converged and not inner_converged:
         warnings.warn(
-            f"SparseReducedRankRegression: a B-step stopped at its {_MAX_INNER_ITER} inner "
-            f"iterations with a duality gap above tol={tol}; the result may be inaccurate.",
+            f"SparseReducedRankRegression: the last B-step stopped at its {_MAX_INNER_ITER} "
+            f"inner iterations with a duality gap above tol={tol}; the result may be "
+            "inaccurate.",
             ConvergenceWarning,
         )
     if not converged:

@@ -16,8 +16,8 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from .._losses import LeastSquares
 from .._validation import validate_fit_data, validate_predict_data
 from ..solvers._threads import single_threaded_blas
-from ._penalties import PENALTIES, adaptive_weights, row_penalty
-from ._problem import ReducedRankProblem, alternating_minimization, row_norms
+from ._penalties import PENALTIES, adaptive_weights, row_penalty, start_policy
+from ._problem import ReducedRankProblem, alternate_from_starts, row_norms
 
 __all__ = ["SparseReducedRankRegression", "reduced_rank_alpha_max"]
 
@@ -70,8 +70,9 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     :math:`w_j` the adaptive weights (1 unless ``penalty="adaptive_group_lasso"``).
     For the convex penalties any ``alpha >= alpha_max`` gives ``coef_ == 0``.
     For MCP, SCAD and log, ``B = 0`` is then a stationary point (a fixed point
-    of the alternation), but the alternation started at the reduced-rank fit
-    may stop at another one with non-zero rows. The value equals sklearn's
+    of the alternation); MCP and SCAD start at the group-lasso solution, which
+    is zero there, while log, started at the reduced-rank fit, may stop at
+    another stationary point with non-zero rows. The value equals sklearn's
     MultiTaskLasso alpha_max for ``penalty="group_lasso"``.
 
     Parameters
@@ -163,7 +164,10 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
     is computed once, so an iteration costs :math:`O(p^2 r + pqr)`, whatever
     ``n``. The objective never increases (``objective_path_``); for concave
     penalties the result is a stationary point, not necessarily the global
-    minimizer.
+    minimizer, and never worse than its start. MCP and SCAD start at the
+    group-lasso solution for the same ``alpha`` (itself computed from the
+    reduced-rank fit), which reached better stationary points than the
+    reduced-rank fit in our measurements (sparse X, ``n_features > n_samples``).
 
     Parameters
     ----------
@@ -194,8 +198,11 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         in one outer iteration; also the relative tolerance of each B-step
         (gradient-mapping norm relative to that of the zero matrix).
     warm_start : bool, default=False
-        Start from the previous ``B_`` and ``A_`` instead of the reduced-rank
-        fit (e.g. along a decreasing sequence of ``alpha``).
+        Start from the previous ``B_`` and ``A_`` instead of the cold start
+        (e.g. along a decreasing sequence of ``alpha``). For "lq" a zero row of
+        ``B`` is a fixed point (the slope of :math:`t^q` is infinite at 0), so
+        when ``B_`` has zero rows the cold start is run too and the lower
+        objective is kept.
     random_state : int, RandomState instance or None, default=None
         Seeds the start vector of the power iteration that bounds the
         Lipschitz constant when ``n_features > 300``.
@@ -215,8 +222,8 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
     support_ : ndarray of bool of shape (n_features,)
         Selected predictors (non-zero rows of ``B_``).
     objective_path_ : ndarray of shape (n_iter_ + 1,)
-        Objective at the start (reduced-rank fit or warm start) and after each
-        outer iteration; non-increasing.
+        Objective at the start (reduced-rank fit, group-lasso solution for MCP
+        and SCAD, or warm start) and after each outer iteration; non-increasing.
     n_iter_ : int
         Number of outer iterations.
     n_features_in_ : int
@@ -318,9 +325,12 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         penalty = row_penalty(self.penalty, self.alpha, gamma=self.gamma, epsilon=self.epsilon,
                               q=self.q, adaptive=weights)
         B, A = (self.B_, self.A_) if warm else (B_rrr, A_rrr)
+        surrogate, also_cold = start_policy(self.penalty, self.alpha, B if warm else None)
         with single_threaded_blas():  # the iterations are thin products, see solvers._threads
-            result = alternating_minimization(problem, penalty, B, A, max_iter=self.max_iter,
-                                              tol=self.tol, verbose=self.verbose)
+            result = alternate_from_starts(
+                problem, penalty, (B, A), surrogate=surrogate, max_iter=self.max_iter,
+                cold_start=(lambda: problem.reduced_rank_fit(self.rank)) if also_cold else None,
+                tol=self.tol, verbose=self.verbose)
         C = result.B @ result.A.T
         intercept = problem.loss.intercept(C)
         self.B_, self.A_ = result.B, result.A

@@ -43,7 +43,8 @@ from sklearn.exceptions import ConvergenceWarning
 from .._losses import LeastSquares
 from ..solvers.proximal_gradient import Quadratic, accelerated_proximal_gradient
 
-__all__ = ["ReducedRankProblem", "AlternatingResult", "alternating_minimization"]
+__all__ = ["ReducedRankProblem", "AlternatingResult", "alternating_minimization",
+           "alternate_from_starts"]
 
 # Inner FISTA iterations per B-step; the outer loop warm-starts the next B-step anyway.
 _MAX_INNER_ITER = 1000
@@ -323,3 +324,34 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
             ConvergenceWarning,
         )
     return AlternatingResult(B, A, path, it, converged)
+
+
+def alternate_from_starts(problem, penalty, start, *, surrogate=None, cold_start=None,
+                          max_iter, tol, verbose=0):
+    """:func:`alternating_minimization` from ``start``, as a start policy asks.
+
+    With a ``surrogate`` penalty (convex), the alternation first minimizes the
+    surrogate from ``start`` and then ``penalty`` from that solution. With a
+    ``cold_start`` (a callable returning ``(B, A)``), it also runs from there
+    and returns the result of lower objective. The result is never worse than
+    the point the returned alternation started from (its objective path is
+    non-increasing).
+    """
+    if surrogate is not None:
+        start = _quiet_alternation(problem, surrogate, start, max_iter=max_iter, tol=tol)
+    result = alternating_minimization(problem, penalty, *start, max_iter=max_iter, tol=tol,
+                                      verbose=verbose)
+    if cold_start is not None:
+        other = alternating_minimization(problem, penalty, *cold_start(), max_iter=max_iter,
+                                         tol=tol, verbose=verbose)
+        if other.objective_path[-1] < result.objective_path[-1]:
+            result = other
+    return result
+
+
+def _quiet_alternation(problem, penalty, start, *, max_iter, tol):
+    """``(B, A)`` of an alternation used as a start only: its convergence is not the fit's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = alternating_minimization(problem, penalty, *start, max_iter=max_iter, tol=tol)
+    return result.B, result.A

@@ -246,7 +246,9 @@ def admm(
     b0 = loss.rmatvec(loss.target)
     if system is None:
         system = NormalEquations(loss, _metric(blocks, p))
-    mean_curvature = max(loss.frobenius_sq() / p, 1e-12)  # trace of Z^T Z per coordinate
+    # trace of Z^T Z per coordinate, floored at the smallest normal float (not at a constant
+    # such as 1e-12: X of scale 1e-100 has a curvature of 1e-200)
+    mean_curvature = max(loss.frobenius_sq() / p, np.finfo(float).tiny)
     if state is None:
         z = [np.zeros(p if K is None else K.shape[0]) for K, _ in blocks]
         u = [np.zeros_like(zk) for zk in z]

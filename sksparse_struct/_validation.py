@@ -85,7 +85,12 @@ def validate_sample_weight(sample_weight, X):
     """
     if sample_weight is None:
         return None
-    sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    try:
+        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    except ValueError as exc:  # some of scikit-learn's messages say "Sample weights"
+        if "sample_weight" in str(exc):
+            raise
+        raise ValueError(f"sample_weight: {exc}") from exc
     largest = float(np.max(sample_weight, initial=0.0))
     if not largest > 0:
         raise ValueError("sample_weight must have at least one positive entry")

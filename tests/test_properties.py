@@ -23,15 +23,17 @@ from sksparse_struct import GroupGraphLasso, SparseReducedRankRegression, group_
 from ._reference import cvxpy_group_graph, group_graph_objective
 
 PROFILES = [
-    pytest.param(dict(max_examples=25, derandomize=True), id="default"),
-    pytest.param(dict(max_examples=400), id="many", marks=pytest.mark.slow),
+    pytest.param(dict(max_examples=30, derandomize=True), id="default"),
+    pytest.param(dict(max_examples=1000), id="many", marks=pytest.mark.slow),
 ]
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
-# Tolerances the tests hold the estimators to (the fits use tol=1e-8 / 1e-10):
-# optimality certificates relative to the gradient at zero, objectives relative to the
-# reference's value (or to the loss at zero when that is larger).
+# Tolerances the tests hold the estimators to (the fits use tol=1e-8 / 1e-10), relative to
+# the gradient at zero (certificates) or to the larger of the reference objective and the
+# objective at zero. SparseReducedRankRegression's B_ is optimal for the A of the previous
+# iteration, not exactly for A_: its stationarity at A_ gets a looser bound.
 CERTIFICATE_RTOL = 1e-5
+STATIONARITY_RTOL = 1e-4
 OBJECTIVE_RTOL = 1e-6
 
 
@@ -250,8 +252,8 @@ def _check_reduced_rank(problem):
     norms = np.linalg.norm(B, axis=1)
     on = norms > 0
     resid = grad[on] + _derivative(model, norms[on])[:, None] * B[on] / norms[on, None]
-    slack = CERTIFICATE_RTOL * max(scale, 1e-300)
-    assert np.all(np.abs(resid) <= slack * 10)
+    slack = STATIONARITY_RTOL * max(scale, 1e-300)
+    assert np.all(np.abs(resid) <= slack)
     if params["penalty"] != "lq" and alpha > 0:  # lq: P'(0+) is infinite
         slope0 = alpha / params.get("epsilon", 1.0) if params["penalty"] == "log" else alpha
         assert np.all(np.linalg.norm(grad[~on], axis=1) <= slope0 * (1 + 1e-6) + slack)

@@ -173,7 +173,9 @@ def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
         t_low, v, a = res.x[0], res.x[1:1 + m], res.x[1 + m:]
         u = g - Dt @ v
         upper = min(upper, F(v))
-        if upper <= t_low * (1 + rtol) + 1e-300:
+        if upper <= t_low * (1 + rtol) + 1e-300 or not k:
+            # without groups the LP is the whole problem: F at its v certifies it (the two
+            # differ by the LP's feasibility tolerance only)
             return upper
         # tangent cut r_g . d <= t lambda_g at the direction d = r_g / ||r_g|| of each violated group
         r = u[grouped] - a

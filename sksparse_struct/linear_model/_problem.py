@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog, minimize
+from scipy.sparse.linalg import lsqr
 
 from .._losses import LeastSquares
 from .._structure import check_graph, check_groups
@@ -157,10 +158,24 @@ def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
     objective[0] = 1.0
     bounds = [(0, None)] + [(None, None)] * (m + k)
 
+    # coordinates no penalty absorbs (no l1 or group weight) need (D^T v)_j = g_j exactly;
+    # the LP and L-BFGS-B meet that to their tolerances only: F first moves v onto it by
+    # least squares, then counts what is left at round-off as met
+    free = c == 0
+    if k:
+        free[grouped] &= groups.expand(separable.group_weights) == 0
+    Dt_free = Dt[free]
+    terms = 1.0 + np.diff(Dt_free.indptr)
+
     def F(v):
+        if free.any():
+            v = v + lsqr(Dt_free, g[free] - Dt_free @ v, atol=0.0, btol=0.0, iter_lim=10 * m)[0]
+        u = g - Dt @ v
+        roundoff = 4 * np.finfo(float).eps * terms * (np.abs(g[free]) + abs(Dt_free) @ np.abs(v))
+        u[free] = np.where(np.abs(u[free]) <= roundoff, 0.0, u[free])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(box > 0, np.abs(v) / box, np.where(v != 0, np.inf, 0.0))
-        return max(float(np.max(ratio, initial=0.0)), separable.dual_norm(g - Dt @ v))
+        return max(float(np.max(ratio, initial=0.0)), separable.dual_norm(u))
 
     upper = np.inf
     for _ in range(max_rounds):

@@ -1,7 +1,7 @@
 r"""
-==============================================================
-Regularization paths and cross-validation of the group + graph models
-==============================================================
+=========================================
+Regularization paths and cross-validation
+=========================================
 
 :func:`~sksparse_struct.group_graph_path` solves a group + graph model along
 a decreasing grid of alphas, each fit warm started from the previous one;

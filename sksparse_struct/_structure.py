@@ -11,7 +11,7 @@ below the estimators works on two canonical objects only:
 """
 
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import networkx as nx
 import numpy as np
@@ -130,6 +130,13 @@ def _to_feature_indices(items, n_features, names, what):
         if not missing:
             return np.array([names[v] for v in items], dtype=np.intp)
     bad = [v for v in items if not isinstance(v, (Integral, np.integer)) or isinstance(v, bool)]
+    if bad and names is None and all(isinstance(v, (str, np.str_)) for v in bad):
+        raise ValueError(
+            f"{what} name features by column name ({bad[0]!r}, ...), but X has no column "
+            "names: it is not a DataFrame, or a step before the estimator (e.g. "
+            "StandardScaler in a Pipeline) returned a numpy array. Keep the names with "
+            'pipeline.set_output(transform="pandas"), or give feature indices.'
+        )
     if bad:
         raise ValueError(
             f"{what} refer to features that are neither indices in [0, {n_features}) "
@@ -143,6 +150,33 @@ def _to_feature_indices(items, n_features, names, what):
             f"(X has {n_features} features)"
         )
     return idx
+
+
+_INDEX_LISTS = (list, tuple, np.ndarray, range, set, frozenset)
+
+
+def _label_kind(value):
+    if isinstance(value, (str, np.str_)):
+        return "string"
+    if isinstance(value, (Integral, Real, np.number, np.bool_)):
+        return "number"
+    return None
+
+
+def _group_labels(groups):
+    """``groups`` as a 1-d array of sortable labels: all numbers or all strings."""
+    if isinstance(groups, np.ndarray) and groups.dtype.kind in "biufUS":
+        return groups
+    values = list(groups)
+    kinds = [_label_kind(v) for v in values]
+    bad = [i for i, kind in enumerate(kinds) if kind is None or kind != kinds[0]]
+    if bad:
+        raise TypeError(
+            "groups labels must be all numbers or all strings (one label per feature); "
+            f"entry {bad[0]} is {values[bad[0]]!r}"
+            + ("" if kinds[bad[0]] is None else f" but entry 0 is {values[0]!r}")
+        )
+    return np.asarray(values, dtype=str if kinds and kinds[0] == "string" else None)
 
 
 def check_groups(groups, n_features, *, group_weights=None, feature_names=None):
@@ -172,9 +206,21 @@ def check_groups(groups, n_features, *, group_weights=None, feature_names=None):
             "groups must be one label per feature or a list of lists of feature "
             f"indices, got {type(groups).__name__}"
         )
-    is_nested = len(groups) > 0 and all(
-        isinstance(g, (list, tuple, np.ndarray, range, set, frozenset)) for g in groups
-    )
+    if isinstance(groups, np.ndarray) and groups.ndim == 2 and groups.shape[1] == 1:
+        # a column of labels would otherwise read as one singleton group per row
+        raise ValueError(
+            f"groups has shape {np.shape(groups)}: pass one label per feature as a 1-d "
+            "array (groups.ravel()), or feature groups as a list of lists of indices"
+        )
+    is_list = [isinstance(g, _INDEX_LISTS) for g in groups]
+    is_nested = len(groups) > 0 and all(is_list)
+    if any(is_list) and not is_nested:
+        first = is_list.index(False)
+        raise ValueError(
+            "groups must be either one label per feature or a list of lists of feature "
+            f"indices, not a mix of both: entry {first} is {groups[first]!r}, entry "
+            f"{is_list.index(True)} a list"
+        )
     if is_nested:
         members = [_to_feature_indices(sorted(g) if isinstance(g, (set, frozenset)) else g,
                                        n_features, names, "groups") for g in groups]
@@ -190,7 +236,7 @@ def check_groups(groups, n_features, *, group_weights=None, feature_names=None):
             )
         sizes = np.array([g.size for g in members])
     else:
-        labels = np.asarray(groups)
+        labels = _group_labels(groups)
         if labels.ndim != 1 or labels.shape[0] != n_features:
             raise ValueError(
                 f"groups given as labels must have one label per feature: expected "
@@ -255,6 +301,14 @@ def _edges_from_adjacency(adjacency, n_features):
 
 def _edges_from_array(edges, n_features):
     arr = np.asarray(edges)
+    if arr.shape == (n_features, n_features):
+        # for n_features <= 3 this is also an edge-array shape: refuse to guess
+        raise ValueError(
+            f"graph is a dense array of shape {arr.shape}, which reads both as an adjacency "
+            "matrix and as an edge array; dense arrays are edge arrays, so pass an adjacency "
+            "as scipy.sparse.csr_matrix(graph) or networkx.from_numpy_array(graph), and edges "
+            "as a networkx.Graph when there are exactly n_features of them"
+        )
     if arr.ndim != 2 or arr.shape[1] not in (2, 3):
         raise ValueError(
             "graph given as an array must have shape (n_edges, 2), or (n_edges, 3) "
@@ -284,7 +338,10 @@ def check_graph(graph, n_features, *, feature_names=None):
         * symmetric sparse adjacency of shape (n_features, n_features); the
           entries above the diagonal are the edge weights.
         * edge array of shape (n_edges, 2), or (n_edges, 3) with weights in the
-          last column; every row is one term of the penalty.
+          last column; every row is one term of the penalty. A dense array is
+          always read as an edge array, and one of shape (n_features,
+          n_features) is rejected as ambiguous (a ValueError), since it also
+          reads as an adjacency matrix: pass adjacencies as sparse matrices.
     n_features : int
     feature_names : array-like of str, default=None
 

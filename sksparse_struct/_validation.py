@@ -17,16 +17,84 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-__all__ = ["check_sample_weight", "validate_class_labels", "validate_fit_data",
-           "validate_node_ids", "validate_predict_data"]
+__all__ = ["validate_class_labels", "validate_fit_data", "validate_node_ids",
+           "validate_predict_data", "validate_sample_weight"]
 
 _SPARSE_FORMATS = ("csr", "csc")
 
 
+# Data whose squares (summed over the samples and features) overflow or underflow
+# float64 cannot be fitted: the Gram products, residual norms and step sizes are not
+# representable. The bounds leave a margin of 1e4 on each side of sqrt(max) / sqrt(tiny).
+_LARGEST_SCALE = np.sqrt(np.finfo(np.float64).max) * 1e-4
+_SMALLEST_SCALE = np.sqrt(np.finfo(np.float64).tiny) * 1e4
+
+
 def validate_fit_data(estimator, X, y, *, multi_output=False):
-    """``(X, y)`` for ``fit``; records ``n_features_in_`` (and feature names) on ``estimator``."""
-    return validate_data(estimator, X, y, accept_sparse=_SPARSE_FORMATS, dtype=np.float64,
+    """``(X, y)`` for ``fit``; records ``n_features_in_`` (and feature names) on ``estimator``.
+
+    Besides scikit-learn's checks: ``y`` must be numeric (a ValueError names
+    it otherwise), and X and y must have a scale whose squares float64
+    represents (a ValueError says to rescale them, see ``_check_scale``).
+    """
+    _check_numeric_target(y)
+    X, y = validate_data(estimator, X, y, accept_sparse=_SPARSE_FORMATS, dtype=np.float64,
                          y_numeric=True, multi_output=multi_output)
+    _check_scale(X, "X")
+    _check_scale(y, "y")
+    return X, y
+
+
+def _check_numeric_target(y):
+    if y is None or sp.issparse(y):
+        return  # scikit-learn's own checks report these
+    kind = np.asarray(y).dtype.kind if hasattr(y, "dtype") or isinstance(y, (list, tuple)) else ""
+    if kind in "USO":
+        values = np.asarray(y, dtype=object).ravel()
+        strings = [v for v in values if isinstance(v, (str, bytes))]
+        if strings:
+            raise ValueError(
+                "y must hold numbers (these are regression estimators), got strings such as "
+                f"{strings[0]!r}; for class labels use a classifier"
+            )
+
+
+def _check_scale(a, name):
+    """Reject data whose magnitude makes sums of squares overflow or underflow float64."""
+    values = a.data if sp.issparse(a) else a
+    largest = float(np.max(np.abs(values), initial=0.0))
+    if largest == 0.0:
+        return
+    size = float(np.prod(a.shape))
+    if largest * np.sqrt(size) > _LARGEST_SCALE or largest < _SMALLEST_SCALE:
+        raise ValueError(
+            f"{name} has entries of magnitude up to {largest:.3g}: at that scale the sums of "
+            f"squares of {name} are not representable in float64 (about 1e-308 to 1e308), so "
+            f"the solvers cannot evaluate the loss; rescale {name}, e.g. divide it by its "
+            "largest absolute value (sklearn.preprocessing.MaxAbsScaler), and scale the "
+            "coefficients back"
+        )
+
+
+def validate_sample_weight(sample_weight, X):
+    """Non-negative ``sample_weight`` with a positive entry, divided by its largest entry.
+
+    The estimators rescale the weights to sum to ``n_samples``; dividing by the
+    largest first keeps that sum finite and non-zero for any representable
+    weights (1e-320 or 1e308 alike). None stays None (unit weights).
+    """
+    if sample_weight is None:
+        return None
+    try:
+        sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    except ValueError as exc:  # some of scikit-learn's messages say "Sample weights"
+        if "sample_weight" in str(exc):
+            raise
+        raise ValueError(f"sample_weight: {exc}") from exc
+    largest = float(np.max(sample_weight, initial=0.0))
+    if not largest > 0:
+        raise ValueError("sample_weight must have at least one positive entry")
+    return sample_weight / largest
 
 
 def validate_predict_data(estimator, X):
@@ -34,16 +102,6 @@ def validate_predict_data(estimator, X):
     check_is_fitted(estimator)
     return validate_data(estimator, X, reset=False, accept_sparse=_SPARSE_FORMATS,
                          dtype=np.float64)
-
-
-def check_sample_weight(sample_weight, X):
-    """Validated non-negative ``sample_weight`` of shape (n_samples,) with a positive entry, or None."""
-    if sample_weight is None:
-        return None
-    sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-    if not np.any(sample_weight > 0):
-        raise ValueError("sample_weight must have at least one positive entry")
-    return sample_weight
 
 
 def validate_class_labels(y):

@@ -262,3 +262,21 @@ def test_default_tol_gives_the_support_of_a_tight_tol(seed):
     largest = np.abs(tight.coef_).max()
     assert np.all(np.abs(default.coef_[differ]) <= 1e-3 * largest)
     assert np.all(np.abs(tight.coef_[differ]) <= 1e-3 * largest)
+
+
+def test_column_name_groups_through_a_pipeline_need_pandas_output():
+    pd = pytest.importorskip("pandas")
+    X, y, _ = _data(40)
+    names = [f"gene{j}" for j in range(X.shape[1])]
+    df = pd.DataFrame(X, columns=names)
+    groups = [names[:3], names[3:6]]
+    graph = nx.Graph([(names[0], names[1])])
+    pipe = make_pipeline(StandardScaler(), GroupGraphLogisticRegression(0.02, groups=groups,
+                                                                        graph=graph))
+    with pytest.raises(ValueError, match=r'set_output\(transform="pandas"\)'):
+        pipe.fit(df, y)
+    pipe.set_output(transform="pandas").fit(df, y)
+    direct = GroupGraphLogisticRegression(0.02, groups=[[0, 1, 2], [3, 4, 5]],
+                                          graph=nx.Graph([(0, 1)])).fit(
+        StandardScaler().fit_transform(X), y)
+    np.testing.assert_allclose(pipe[-1].coef_, direct.coef_, atol=1e-8)

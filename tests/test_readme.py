@@ -27,7 +27,7 @@ def _usage_snippets():
 
 
 def test_usage_snippets_run():
-    first, second, third = _usage_snippets()
+    first, second, logistic, third = _usage_snippets()
     namespace = {}
     exec(compile(first, "README.md", "exec"), namespace)
     coef, true_coef = namespace["coef"], namespace["true_coef"]
@@ -35,6 +35,9 @@ def test_usage_snippets_run():
     exec(compile(second, "README.md", "exec"), namespace)
     assert (namespace["selected"] == namespace["C"].any(axis=0)).all()
     assert namespace["factors"].shape == (100, 3)
+    exec(compile(logistic, "README.md", "exec"), namespace)
+    assert namespace["logit"].score(namespace["X"], namespace["labels"]) > 0.8
+    assert namespace["proba"].shape == (3, 2)
     exec(compile(third, "README.md", "exec"), namespace)
     assert namespace["accuracy"] > 0.8
     assert namespace["codes"].shape == (namespace["test"].size,

@@ -12,7 +12,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-from .._validation import check_sample_weight, validate_class_labels, validate_fit_data
+from .._validation import validate_sample_weight, validate_class_labels, validate_fit_data
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS, GroupGraphLasso
 from ._logistic import GroupGraphLogisticRegression
 from ._path import alpha_grid, build_path_problem, solve_path
@@ -207,7 +207,7 @@ class GroupGraphLassoCV(RegressorMixin, _PathCV):
         """
         X_in = X
         X, y = validate_fit_data(self, X, y)
-        sample_weight = check_sample_weight(sample_weight, X)
+        sample_weight = validate_sample_weight(sample_weight, X)
         self.alphas_, scores = self._cross_validate(X, y, sample_weight, None)
         self.mse_path_ = scores.T
         self.alpha_ = float(self.alphas_[np.argmin(self.mse_path_.mean(axis=1))])
@@ -366,7 +366,7 @@ class GroupGraphLogisticRegressionCV(LinearClassifierMixin, _PathCV):
         if classes.size < 2:
             raise ValueError(
                 f"y has 1 class ({classes[0]!r}); a classifier needs at least two classes")
-        sample_weight = check_sample_weight(sample_weight, X)
+        sample_weight = validate_sample_weight(sample_weight, X)
         self.classes_ = classes
         self.alphas_, self.scores_ = self._cross_validate(X, y, sample_weight, classes)
         self.alpha_ = float(self.alphas_[np.argmax(self.scores_.mean(axis=0))])

@@ -9,6 +9,8 @@ from .._optional import import_cvxpy
 def solve_with_cvxpy(problem, alpha, *, solver=None, verbose=False):
     """Solve ``problem`` at ``alpha`` with cvxpy and return ``w``.
 
+    ``solver=None`` tries Clarabel (when installed), then cvxpy's default choice.
+
     The intercept is profiled out exactly as in the ADMM path (centred,
     weighted design), so both solve the same finite-dimensional problem.
     """
@@ -69,6 +71,20 @@ def _penalty_terms(cp, problem, alpha, w):
 
 
 def _solve(cp, prob, solver, verbose):
-    prob.solve(solver=solver, verbose=verbose)
-    if prob.status not in ("optimal", "optimal_inaccurate"):
-        raise RuntimeError(f"cvxpy did not solve the problem: status {prob.status}")
+    # Clarabel (interior point) first: cvxpy's default for these problems may be OSQP, whose
+    # iteration limit stops it on dense graphs (status user_limit); then cvxpy's choice
+    candidates = [solver] if solver is not None else [
+        *([cp.CLARABEL] if cp.CLARABEL in cp.installed_solvers() else []), None]
+    statuses = []
+    for name in candidates:
+        try:
+            prob.solve(solver=name, verbose=verbose)
+        except cp.error.SolverError as exc:
+            statuses.append(f"{name or 'default'}: {exc}")
+            continue
+        if prob.status in ("optimal", "optimal_inaccurate"):
+            return
+        statuses.append(f"{name or 'default'}: status {prob.status}")
+    raise RuntimeError(
+        f"cvxpy did not solve the problem ({'; '.join(statuses)}); use the default solver"
+    )

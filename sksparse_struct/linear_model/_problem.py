@@ -10,14 +10,14 @@ from scipy.sparse.linalg import lsqr
 
 from .._losses import LeastSquares
 from .._structure import check_graph, check_groups
-from .._validation import check_sample_weight
+from .._validation import validate_sample_weight
 from ..penalties import GraphFused, SeparablePlusFused, SparseGroupL2
 
 
 def check_structure(X, sample_weight, *, groups, graph, group_weights, feature_names):
     """Validated ``(sample_weight, groups, graph)`` in canonical form (None when absent)."""
     n_features = X.shape[1]
-    sample_weight = check_sample_weight(sample_weight, X)
+    sample_weight = validate_sample_weight(sample_weight, X)
     if groups is not None:
         groups = check_groups(groups, n_features, group_weights=group_weights,
                               feature_names=feature_names)
@@ -171,11 +171,35 @@ class GroupGraphProblem:
         )
 
 
-def _zeroing_level(v, g, separable, Dt, box):
-    """``F(v)``: an alpha at which the graph multipliers ``v`` certify that ``w = 0`` is optimal."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(box > 0, np.abs(v) / box, np.where(v != 0, np.inf, 0.0))
-    return max(float(np.max(ratio, initial=0.0)), separable.dual_norm(g - Dt @ v))
+def _zeroing_level(g, separable, Dt, box):
+    """``F(v)`` of :meth:`GroupGraphProblem.alpha_max`: an alpha at which the graph
+    multipliers ``v`` certify that ``w = 0`` is optimal.
+
+    Coordinates no penalty absorbs (no l1 or group weight) need
+    ``(D^T v)_j = g_j`` exactly; solvers meet that to their tolerances only:
+    ``F`` first moves ``v`` onto it by least squares, then counts what is left
+    at round-off as met.
+    """
+    m = Dt.shape[1]
+    c = np.broadcast_to(separable.l1.weights, g.shape)
+    free = c == 0
+    if separable.has_groups():
+        groups = separable.groups
+        free[groups.indices] &= groups.expand(separable.group_weights) == 0
+    Dt_free = Dt[free]
+    terms = 1.0 + np.diff(Dt_free.indptr)
+
+    def F(v):
+        if free.any():
+            v = v + lsqr(Dt_free, g[free] - Dt_free @ v, atol=0.0, btol=0.0, iter_lim=10 * m)[0]
+        u = g - Dt @ v
+        roundoff = 4 * np.finfo(float).eps * terms * (np.abs(g[free]) + abs(Dt_free) @ np.abs(v))
+        u[free] = np.where(np.abs(u[free]) <= roundoff, 0.0, u[free])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(box > 0, np.abs(v) / box, np.where(v != 0, np.inf, 0.0))
+        return max(float(np.max(ratio, initial=0.0)), separable.dual_norm(u))
+
+    return F
 
 
 def _alpha_max_bound_with_graph(g, separable, D, box):
@@ -188,10 +212,11 @@ def _alpha_max_bound_with_graph(g, separable, D, box):
     alpha at which ``w = 0`` is optimal.
     """
     Dt = sp.csr_matrix(D.T)
+    F = _zeroing_level(g, separable, Dt, box)
     v_ls = lsqr(Dt, g, atol=1e-10, btol=1e-10, iter_lim=10 * max(D.shape))[0]
-    search = minimize_scalar(lambda theta: _zeroing_level(theta * v_ls, g, separable, Dt, box),
-                             bounds=(0.0, 1.0), method="bounded", options={"xatol": 1e-4})
-    return min(_zeroing_level(np.zeros_like(v_ls), g, separable, Dt, box), float(search.fun))
+    search = minimize_scalar(lambda theta: F(theta * v_ls), bounds=(0.0, 1.0),
+                             method="bounded", options={"xatol": 1e-4})
+    return min(F(np.zeros_like(v_ls)), float(search.fun))
 
 
 def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
@@ -239,8 +264,7 @@ def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
     objective[0] = 1.0
     bounds = [(0, None)] + [(None, None)] * (m + k)
 
-    def F(v):
-        return _zeroing_level(v, g, separable, Dt, box)
+    F = _zeroing_level(g, separable, Dt, box)
 
     upper = np.inf
     for _ in range(max_rounds):
@@ -253,7 +277,9 @@ def _alpha_max_with_graph(g, separable, D, box, *, rtol, max_rounds):
         t_low, v, a = res.x[0], res.x[1:1 + m], res.x[1 + m:]
         u = g - Dt @ v
         upper = min(upper, F(v))
-        if upper <= t_low * (1 + rtol) + 1e-300:
+        if upper <= t_low * (1 + rtol) + 1e-300 or not k:
+            # without groups the LP is the whole problem: F at its v certifies it (the two
+            # differ by the LP's feasibility tolerance only)
             return upper
         # tangent cut r_g . d <= t lambda_g at the direction d = r_g / ||r_g|| of each violated group
         r = u[grouped] - a

@@ -40,7 +40,8 @@ class _ConcavePenalty:
         v = np.asarray(v, dtype=float)
         a = np.abs(v)
         cand = np.stack([np.broadcast_to(c, a.shape) for c in self._candidates(a, step)])
-        obj = 0.5 * (cand - a) ** 2 + step * self._p(cand)
+        with np.errstate(over="ignore"):  # far candidates (breakpoints at a huge alpha) lose
+            obj = 0.5 * (cand - a) ** 2 + step * self._p(cand)
         best = np.take_along_axis(cand, np.argmin(obj, axis=0)[None], axis=0)[0]
         return np.sign(v) * best
 
@@ -112,8 +113,10 @@ class MCP(_ConcavePenalty):
         self.alpha, self.gamma = alpha, gamma
 
     def _p(self, t):
-        lam, g = self.alpha, self.gamma
-        return np.where(t <= g * lam, lam * t - t**2 / (2 * g), 0.5 * g * lam**2)
+        # m (alpha - m / (2 gamma)) with m = min(t, gamma alpha): both pieces in one
+        # expression that never squares alpha (alpha**2 overflows from 1e155 on)
+        m = np.minimum(t, self.gamma * self.alpha)
+        return m * (self.alpha - m / (2 * self.gamma))
 
     def derivative(self, t):
         return np.maximum(self.alpha - np.asarray(t, dtype=float) / self.gamma, 0.0)
@@ -165,9 +168,11 @@ class SCAD(_ConcavePenalty):
         self.alpha, self.gamma = alpha, gamma
 
     def _p(self, t):
+        # alpha m - ((m - alpha)_+)^2 / (2 (gamma - 1)) with m = min(t, gamma alpha): the
+        # three pieces in one expression that never squares alpha (it overflows from 1e155 on)
         lam, g = self.alpha, self.gamma
-        middle = (2 * g * lam * t - t**2 - lam**2) / (2 * (g - 1))
-        return np.where(t <= lam, lam * t, np.where(t <= g * lam, middle, 0.5 * (g + 1) * lam**2))
+        m = np.minimum(t, g * lam)
+        return lam * m - np.maximum(m - lam, 0.0) ** 2 / (2 * (g - 1))
 
     def derivative(self, t):
         lam, g = self.alpha, self.gamma

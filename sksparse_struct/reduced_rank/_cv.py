@@ -15,7 +15,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._validation import check_sample_weight, validate_fit_data
+from .._validation import validate_sample_weight, validate_fit_data
 from ..linear_model._path import alpha_grid
 from ._estimator import _SHAPE_CONSTRAINTS, SparseReducedRankRegression, reduced_rank_alpha_max
 from ._penalties import PENALTIES
@@ -160,7 +160,7 @@ class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, Transformer
         """
         X_in = X
         X, y = validate_fit_data(self, X, y, multi_output=True)
-        sample_weight = check_sample_weight(sample_weight, X)
+        sample_weight = validate_sample_weight(sample_weight, X)
         Y = y.reshape(y.shape[0], -1)
         folds = list(check_cv(self.cv).split(X, Y))
         ranks = np.unique(np.asarray(self.ranks, dtype=int).ravel())

@@ -14,15 +14,15 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._losses import LeastSquares
-from .._validation import check_sample_weight, validate_fit_data, validate_predict_data
+from .._validation import validate_sample_weight, validate_fit_data, validate_predict_data
 from ..solvers._threads import single_threaded_blas
-from ._penalties import PENALTIES, adaptive_weights, row_penalty
-from ._problem import ReducedRankProblem, alternating_minimization, row_norms
+from ._penalties import PENALTIES, adaptive_weights, row_penalty, start_policy
+from ._problem import ReducedRankProblem, alternate_from_starts, row_norms
 
 __all__ = ["SparseReducedRankRegression", "reduced_rank_alpha_max"]
 
 _SHAPE_CONSTRAINTS = {
-    "gamma": [None, Interval(Real, 1, None, closed="neither")],
+    "gamma": [None, Real],  # checked against the penalty in _check_shape_parameters
     "epsilon": [Interval(Real, 0, None, closed="neither")],
     "q": [Interval(Real, 0, 1, closed="neither")],
     "adaptive_power": [Interval(Real, 0, None, closed="neither")],
@@ -39,7 +39,9 @@ def _check_rank(rank, n_features, n_targets):
 
 
 def _check_shape_parameters(penalty, gamma):
-    # gamma > 1 (MCP) is a parameter constraint; SCAD needs more
+    # gamma is ignored by the other penalties, whatever its value
+    if penalty == "mcp" and gamma is not None and not gamma > 1:
+        raise ValueError(f"penalty='mcp' needs gamma > 1, got gamma={gamma}")
     if penalty == "scad" and gamma is not None and not gamma > 2:
         raise ValueError(f"penalty='scad' needs gamma > 2, got gamma={gamma}")
 
@@ -68,8 +70,9 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     :math:`w_j` the adaptive weights (1 unless ``penalty="adaptive_group_lasso"``).
     For the convex penalties any ``alpha >= alpha_max`` gives ``coef_ == 0``.
     For MCP, SCAD and log, ``B = 0`` is then a stationary point (a fixed point
-    of the alternation), but the alternation started at the reduced-rank fit
-    may stop at another one with non-zero rows. The value equals sklearn's
+    of the alternation); MCP and SCAD start at the group-lasso solution, which
+    is zero there, while log, started at the reduced-rank fit, may stop at
+    another stationary point with non-zero rows. The value equals sklearn's
     MultiTaskLasso alpha_max for ``penalty="group_lasso"``.
 
     Parameters
@@ -107,7 +110,7 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     X, Y = validate_fit_data(BaseEstimator(), X, Y, multi_output=True)
     Y = Y.reshape(Y.shape[0], -1)
     _check_rank(rank, X.shape[1], Y.shape[1])
-    sample_weight = check_sample_weight(sample_weight, X)
+    sample_weight = validate_sample_weight(sample_weight, X)
     loss = LeastSquares(X, Y, sample_weight, fit_intercept=fit_intercept)
     norms = row_norms(loss.rmatvec(loss.target))
     if penalty == "log":
@@ -165,7 +168,10 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
     is computed once, so an iteration costs :math:`O(p^2 r + pqr)`, whatever
     ``n``. The objective never increases (``objective_path_``); for concave
     penalties the result is a stationary point, not necessarily the global
-    minimizer.
+    minimizer, and never worse than its start. MCP and SCAD start at the
+    group-lasso solution for the same ``alpha`` (itself computed from the
+    reduced-rank fit), which reached better stationary points than the
+    reduced-rank fit in our measurements (sparse X, ``n_features > n_samples``).
 
     Parameters
     ----------
@@ -196,8 +202,11 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         in one outer iteration; also the relative tolerance of each B-step
         (gradient-mapping norm relative to that of the zero matrix).
     warm_start : bool, default=False
-        Start from the previous ``B_`` and ``A_`` instead of the reduced-rank
-        fit (e.g. along a decreasing sequence of ``alpha``).
+        Start from the previous ``B_`` and ``A_`` instead of the cold start
+        (e.g. along a decreasing sequence of ``alpha``). For "lq" a zero row of
+        ``B`` is a fixed point (the slope of :math:`t^q` is infinite at 0), so
+        when ``B_`` has zero rows the cold start is run too and the lower
+        objective is kept.
     random_state : int, RandomState instance or None, default=None
         Seeds the start vector of the power iteration that bounds the
         Lipschitz constant when ``n_features > 300``.
@@ -217,8 +226,8 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
     support_ : ndarray of bool of shape (n_features,)
         Selected predictors (non-zero rows of ``B_``).
     objective_path_ : ndarray of shape (`n_iter_` + 1,)
-        Objective at the start (reduced-rank fit or warm start) and after each
-        outer iteration; non-increasing.
+        Objective at the start (reduced-rank fit, group-lasso solution for MCP
+        and SCAD, or warm start) and after each outer iteration; non-increasing.
     n_iter_ : int
         Number of outer iterations.
     n_features_in_ : int
@@ -313,7 +322,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         X, y = validate_fit_data(self, X, y, multi_output=True)
         Y = y.reshape(y.shape[0], -1)
         _check_rank(self.rank, X.shape[1], Y.shape[1])
-        problem = ReducedRankProblem.build(X, Y, sample_weight=check_sample_weight(sample_weight, X),
+        problem = ReducedRankProblem.build(X, Y, sample_weight=validate_sample_weight(sample_weight, X),
                                            fit_intercept=self.fit_intercept,
                                            random_state=check_random_state(self.random_state))
         warm = self._can_warm_start(X, Y)
@@ -324,9 +333,12 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         penalty = row_penalty(self.penalty, self.alpha, gamma=self.gamma, epsilon=self.epsilon,
                               q=self.q, adaptive=weights)
         B, A = (self.B_, self.A_) if warm else (B_rrr, A_rrr)
+        surrogate, also_cold = start_policy(self.penalty, self.alpha, B if warm else None)
         with single_threaded_blas():  # the iterations are thin products, see solvers._threads
-            result = alternating_minimization(problem, penalty, B, A, max_iter=self.max_iter,
-                                              tol=self.tol, verbose=self.verbose)
+            result = alternate_from_starts(
+                problem, penalty, (B, A), surrogate=surrogate, max_iter=self.max_iter,
+                cold_start=(lambda: problem.reduced_rank_fit(self.rank)) if also_cold else None,
+                tol=self.tol, verbose=self.verbose)
         C = result.B @ result.A.T
         intercept = problem.loss.intercept(C)
         self.B_, self.A_ = result.B, result.A

@@ -43,7 +43,8 @@ from sklearn.exceptions import ConvergenceWarning
 from .._losses import LeastSquares
 from ..solvers.proximal_gradient import Quadratic, accelerated_proximal_gradient
 
-__all__ = ["ReducedRankProblem", "AlternatingResult", "alternating_minimization"]
+__all__ = ["ReducedRankProblem", "AlternatingResult", "alternating_minimization",
+           "alternate_from_starts"]
 
 # Inner FISTA iterations per B-step; the outer loop warm-starts the next B-step anyway.
 _MAX_INNER_ITER = 1000
@@ -281,7 +282,6 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
     start = time.perf_counter()
     for it in range(1, max_iter + 1):
         B_new, n_inner, inner_ok = problem.b_step(B, A, penalty.derivative(row_norms(B)), tol)
-        inner_converged &= inner_ok
         A_new = problem.a_step(B_new)
         new = problem.loss_value(B_new, A_new) + penalty.value(row_norms(B_new))
         if verbose:
@@ -301,6 +301,9 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
             converged, it = True, it - 1
             break
         B, A = B_new, A_new
+        # only the B-step of the returned B matters: an earlier one that ran out of inner
+        # iterations was continued, warm-started, by the next
+        inner_converged = inner_ok
         path.append(new)
         if objective - new <= tol * max(abs(new), np.finfo(float).tiny):
             converged = True
@@ -308,8 +311,9 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
         objective = new
     if converged and not inner_converged:
         warnings.warn(
-            f"SparseReducedRankRegression: a B-step stopped at its {_MAX_INNER_ITER} inner "
-            f"iterations with a duality gap above tol={tol}; the result may be inaccurate.",
+            f"SparseReducedRankRegression: the last B-step stopped at its {_MAX_INNER_ITER} "
+            f"inner iterations with a duality gap above tol={tol}; the result may be "
+            "inaccurate.",
             ConvergenceWarning,
         )
     if not converged:
@@ -320,3 +324,34 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
             ConvergenceWarning,
         )
     return AlternatingResult(B, A, path, it, converged)
+
+
+def alternate_from_starts(problem, penalty, start, *, surrogate=None, cold_start=None,
+                          max_iter, tol, verbose=0):
+    """:func:`alternating_minimization` from ``start``, as a start policy asks.
+
+    With a ``surrogate`` penalty (convex), the alternation first minimizes the
+    surrogate from ``start`` and then ``penalty`` from that solution. With a
+    ``cold_start`` (a callable returning ``(B, A)``), it also runs from there
+    and returns the result of lower objective. The result is never worse than
+    the point the returned alternation started from (its objective path is
+    non-increasing).
+    """
+    if surrogate is not None:
+        start = _quiet_alternation(problem, surrogate, start, max_iter=max_iter, tol=tol)
+    result = alternating_minimization(problem, penalty, *start, max_iter=max_iter, tol=tol,
+                                      verbose=verbose)
+    if cold_start is not None:
+        other = alternating_minimization(problem, penalty, *cold_start(), max_iter=max_iter,
+                                         tol=tol, verbose=verbose)
+        if other.objective_path[-1] < result.objective_path[-1]:
+            result = other
+    return result
+
+
+def _quiet_alternation(problem, penalty, start, *, max_iter, tol):
+    """``(B, A)`` of an alternation used as a start only: its convergence is not the fit's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = alternating_minimization(problem, penalty, *start, max_iter=max_iter, tol=tol)
+    return result.B, result.A

@@ -87,7 +87,8 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
         keep[candidates[np.argsort(outside[candidates])[::-1][:n_new]]] = True
         features, sub_penalty = penalty.restrict(keep, p)
         sub_loss = loss.restrict(features)
-        sub_rho = rho if rho is not None else max(sub_loss.frobenius_sq() / features.size, 1e-12)
+        sub_rho = rho if rho is not None else max(sub_loss.frobenius_sq() / features.size,
+                                                       np.finfo(float).tiny)
         sub_state = ADMMState(x=w[features], z=[w[features]], u=[-grad[features] / sub_rho],
                               rho=sub_rho)
         with warnings.catch_warnings():
@@ -123,7 +124,7 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
             stacklevel=2,
         )
     if rho is None:  # no ADMM solve was needed
-        rho = max(loss.frobenius_sq() / p, 1e-12)
+        rho = max(loss.frobenius_sq() / p, np.finfo(float).tiny)
     return ADMMResult(
         coef=w,
         state=ADMMState(x=w, z=[w], u=[-grad / rho], rho=rho),

@@ -13,6 +13,7 @@ from .datasets import (
 )
 from .linear_model import GroupGraphLasso, group_graph_alpha_max
 from .linked import JointGroupGraphClassifier
+from .neural_network import SparseMLPClassifier, SparseMLPRegressor
 from .reduced_rank import SparseReducedRankRegression, reduced_rank_alpha_max
 
 __version__ = "0.1.0.dev0"
@@ -20,6 +21,8 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "GroupGraphLasso",
     "JointGroupGraphClassifier",
+    "SparseMLPClassifier",
+    "SparseMLPRegressor",
     "SparseReducedRankRegression",
     "get_data_home",
     "group_graph_alpha_max",

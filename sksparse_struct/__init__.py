@@ -6,7 +6,9 @@ and the benchmark loaders.
 
 from .datasets import (
     get_data_home,
+    load_fashion_mnist,
     load_linked_dataset,
+    load_mnist,
     make_group_graph_regression,
     make_linked_data,
     make_sparse_reduced_rank_regression,
@@ -26,7 +28,9 @@ __all__ = [
     "SparseReducedRankRegression",
     "get_data_home",
     "group_graph_alpha_max",
+    "load_fashion_mnist",
     "load_linked_dataset",
+    "load_mnist",
     "make_group_graph_regression",
     "make_linked_data",
     "make_sparse_reduced_rank_regression",

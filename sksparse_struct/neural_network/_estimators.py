@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..solvers._threads import single_threaded_blas
 from ._network import Adam, compact_network, forward, glorot_init, layer_penalties
 
 __all__ = ["PENALTY_DEFAULTS", "SparseMLPClassifier", "SparseMLPRegressor"]
@@ -310,7 +311,8 @@ class _BaseSparseMLP(BaseEstimator):
         """
         for attr in ("_pruned", "_optimizer"):
             self.__dict__.pop(attr, None)
-        return self._fit(X, y, incremental=False)
+        with single_threaded_blas():
+            return self._fit(X, y, incremental=False)
 
     # ------------------------------------------------------------------ inference
     def _raw_output(self, X):
@@ -611,7 +613,8 @@ class SparseMLPClassifier(ClassifierMixin, _BaseSparseMLP):
             raise ValueError(f"classes={classes!r} is not the same as on the first call "
                              f"({self.classes_.tolist()}).")
         try:
-            return self._fit(X, y, incremental=True)
+            with single_threaded_blas():
+                return self._fit(X, y, incremental=True)
         finally:
             self.__dict__.pop("_partial_classes", None)
 
@@ -732,7 +735,8 @@ class SparseMLPRegressor(RegressorMixin, _BaseSparseMLP):
         -------
         self
         """
-        return self._fit(X, y, incremental=True)
+        with single_threaded_blas():
+            return self._fit(X, y, incremental=True)
 
     def predict(self, X):
         """Predicted targets.

@@ -227,8 +227,9 @@ class _BaseSparseMLP(BaseEstimator):
     @staticmethod
     def _density(coefs):
         nonzero = [int(np.count_nonzero(W)) for W in coefs]
-        return sum(nonzero) / sum(W.size for W in coefs), [k / W.size for k, W in
-                                                          zip(nonzero, coefs)]
+        total = sum(W.size for W in coefs)
+        return (sum(nonzero) / total if total else 0.0,
+                [k / W.size if W.size else 0.0 for k, W in zip(nonzero, coefs)])
 
     def _set_structure_attributes(self):
         self.density_, self.layer_density_ = self._density(self.coefs_)
@@ -645,7 +646,8 @@ class SparseMLPClassifier(ClassifierMixin, _BaseSparseMLP):
         -------
         ndarray of shape (n_samples,)
         """
-        return self.classes_[self._predict_index(self._check_X(X))]
+        index = self._predict_index(self._check_X(X))
+        return self.classes_[index]
 
     def to_sklearn(self):
         """An sklearn MLPClassifier with these weights (same predictions).
@@ -749,7 +751,7 @@ class SparseMLPRegressor(RegressorMixin, _BaseSparseMLP):
         -------
         ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        out = self._raw_output(self._check_X(X))
+        out = self._raw_output(self._check_X(X)).astype(np.float64, copy=False)
         return out[:, 0] if self._y_1d else out
 
     def to_sklearn(self):

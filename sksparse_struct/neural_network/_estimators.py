@@ -108,9 +108,10 @@ class _BaseSparseMLP(BaseEstimator):
         return X.astype(self.dtype, copy=False), y
 
     def _check_X(self, X):
+        # predictions are computed in the precision of X (float32 input: fast, float64: the
+        # exact function of the float32 weights)
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        return X.astype(self.coefs_[0].dtype, copy=False)
+        return validate_data(self, X, reset=False, dtype=[np.float32, np.float64])
 
     # ------------------------------------------------------------------ training
     def _initialize(self, n_features, rng):
@@ -317,7 +318,9 @@ class _BaseSparseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------ inference
     def _raw_output(self, X):
-        return forward(X, self.coefs_, self.intercepts_, out_activation=self._out_activation)
+        coefs = [W.astype(X.dtype, copy=False) for W in self.coefs_]
+        intercepts = [b.astype(X.dtype, copy=False) for b in self.intercepts_]
+        return forward(X, coefs, intercepts, out_activation=self._out_activation)
 
     def compact(self):
         """An equivalent fitted estimator without the dead neurons.

@@ -49,6 +49,7 @@ class _BaseSparseMLP(BaseEstimator):
         "prune_threshold": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "finetune_epochs": [Interval(Integral, 0, None, closed="left")],
+        "finetune_decay": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -62,7 +63,8 @@ class _BaseSparseMLP(BaseEstimator):
 
     def __init__(self, hidden_layer_sizes=(300, 100), *, penalty="hoyer_square", alpha="auto",
                  l1_ratio=0.5, prune_threshold="auto", max_iter=60, finetune_epochs=20,
-                 batch_size=128, learning_rate_init=1e-3, tol=1e-4, n_iter_no_change=10,
+                 finetune_decay=True, batch_size=128, learning_rate_init=1e-3, tol=1e-4,
+                 n_iter_no_change=10,
                  early_stopping=False, validation_fraction=0.1, dtype="float32",
                  random_state=None, verbose=False):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -72,6 +74,7 @@ class _BaseSparseMLP(BaseEstimator):
         self.prune_threshold = prune_threshold
         self.max_iter = max_iter
         self.finetune_epochs = finetune_epochs
+        self.finetune_decay = finetune_decay
         self.batch_size = batch_size
         self.learning_rate_init = learning_rate_init
         self.tol = tol
@@ -174,6 +177,9 @@ class _BaseSparseMLP(BaseEstimator):
         best, no_improvement, best_params = np.inf, 0, None
         use_validation = validation is not None and masks is not None
         for epoch in range(n_epochs):
+            if masks is not None and self.finetune_decay:
+                optimizer.learning_rate = (0.5 * self.learning_rate_init
+                                           * (1 + np.cos(np.pi * epoch / n_epochs)))
             data_loss = self._epoch(X, target, rng, optimizer, penalties, masks)
             loss = self._objective(data_loss, penalties)
             self.loss_curve_.append(loss)
@@ -400,6 +406,10 @@ _PARAMETERS_DOC = r"""
     finetune_epochs : int, default=20
         Epochs of fine-tuning after pruning: no penalty, the pruned weights
         held at zero.
+    finetune_decay : bool, default=True
+        Whether the Adam step decays during fine-tuning, from
+        ``learning_rate_init`` to 0 along a half cosine over
+        ``finetune_epochs``.
     batch_size : int, default=128
         Mini-batch size (``min(batch_size, n_samples)`` is used).
     learning_rate_init : float, default=1e-3

@@ -91,26 +91,17 @@ def load_fashion_mnist(data_home=None):
     """Fashion-MNIST (Zalando article images), official train/test split.
 
     Reads ``fashion_mnist.npz`` from the data home (nothing is downloaded)
-    after checking its sha256. Same layout as :func:`load_mnist`.
+    after checking its sha256; the parameter, the layout of the arrays and
+    the errors are those of :func:`load_mnist`.
 
     Parameters
     ----------
     data_home : str, path-like or None, default=None
-        See :func:`sksparse_struct.get_data_home`.
 
     Returns
     -------
     data : sklearn.utils.Bunch
-        ``X_train``, ``y_train``, ``X_test``, ``y_test`` as in
-        :func:`load_mnist`, ``label_names`` (the 10 article types) and
-        ``DESCR``.
-
-    Raises
-    ------
-    FileNotFoundError
-        If ``fashion_mnist.npz`` is not in the data home.
-    ValueError
-        If its checksum is wrong.
+        As :func:`load_mnist`, with the 10 article types as ``label_names``.
 
     References
     ----------

@@ -507,40 +507,53 @@ _OBJECTIVE_DOC = r"""
     - ``none``: 0."""
 
 
-class SparseMLPClassifier(ClassifierMixin, _BaseSparseMLP):
-    __doc__ = (r"""Multi-layer perceptron classifier that prunes its weights and neurons.
+def _docstring(summary, loss, output, attributes, other, examples):
+    """The docstring of one of the two estimators, from the shared sections."""
+    return (f"""{summary}
 
-    Minimizes the mean cross-entropy plus a sparsity penalty on each layer,
-    """ + _OBJECTIVE_DOC.replace("LOSS", r"\frac{1}{n}\sum_i -\log p_{y_i}(x_i)") + r"""
+    Minimizes {loss[0]} plus a sparsity penalty on each layer,
+    """ + _OBJECTIVE_DOC.replace("LOSS", loss[1]) + f"""
 
-    then prunes and fine-tunes (Notes). The output is a softmax (a logistic
-    unit for two classes), as in scikit-learn's MLPClassifier.
+    then prunes and fine-tunes (Notes). {output}
 
     Parameters
-    ----------""" + _PARAMETERS_DOC + r"""
+    ----------""" + _PARAMETERS_DOC + """
 
     Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)""" + _ATTRIBUTES_DOC + r"""
+    ----------""" + attributes + _ATTRIBUTES_DOC + f"""
 
     See Also
     --------
-    SparseMLPRegressor : the same for regression.
-    sklearn.neural_network.MLPClassifier : the dense network (:meth:`to_sklearn`).
+    {other[0]} : the same for {other[1]}.
+    sklearn.neural_network.{other[2]} : the dense network (:meth:`to_sklearn`).
 
     Notes
-    -----""" + _NOTES_DOC + r"""
+    -----""" + _NOTES_DOC + """
 
     Examples
     --------
-    >>> from sklearn.datasets import load_digits
+""" + examples)
+
+
+class SparseMLPClassifier(ClassifierMixin, _BaseSparseMLP):
+    __doc__ = _docstring(
+        "Multi-layer perceptron classifier that prunes its weights and neurons.",
+        ("the mean cross-entropy", r"\frac{1}{n}\sum_i -\log p_{y_i}(x_i)"),
+        "The output is a softmax (a logistic unit for two classes),\n    as in "
+        "scikit-learn's MLPClassifier.",
+        "\n    classes_ : ndarray of shape (n_classes,)",
+        ("SparseMLPRegressor", "regression", "MLPClassifier"), r"""    >>> from sklearn.datasets import load_digits
     >>> from sksparse_struct import SparseMLPClassifier
     >>> X, y = load_digits(return_X_y=True)
-    >>> clf = SparseMLPClassifier((64,), penalty="group_lasso", alpha=1e-3,
-    ...                           max_iter=15, finetune_epochs=5, random_state=0)
-    >>> clf = clf.fit(X / 16, y)
-    >>> bool(clf.score(X / 16, y) > 0.9), clf.density_ < 1
+    >>> clf = SparseMLPClassifier((100,), penalty="group_lasso", alpha=0.6,
+    ...                           learning_rate_init=3e-3, max_iter=40,
+    ...                           finetune_epochs=15, random_state=0)
+    >>> clf = clf.fit(X[:1200] / 16, y[:1200])
+    >>> bool(clf.score(X[1200:] / 16, y[1200:]) > 0.9), clf.n_neurons_[0] < 50
     (True, True)
+    >>> small = clf.compact()  # the dead neurons removed: the same predictions
+    >>> small.coefs_[0].shape == (64, clf.n_neurons_[0])
+    True
     """)
 
     _is_classifier = True
@@ -681,30 +694,11 @@ class SparseMLPClassifier(ClassifierMixin, _BaseSparseMLP):
 
 
 class SparseMLPRegressor(RegressorMixin, _BaseSparseMLP):
-    __doc__ = (r"""Multi-layer perceptron regressor that prunes its weights and neurons.
-
-    Minimizes half the mean squared error plus a sparsity penalty on each layer,
-    """ + _OBJECTIVE_DOC.replace("LOSS", r"\frac{1}{2n}\sum_i \|y_i - f(x_i)\|_2^2") + r"""
-
-    then prunes and fine-tunes (Notes). The output layer is linear.
-
-    Parameters
-    ----------""" + _PARAMETERS_DOC + r"""
-
-    Attributes
-    ----------""" + _ATTRIBUTES_DOC + r"""
-
-    See Also
-    --------
-    SparseMLPClassifier : the same for classification.
-    sklearn.neural_network.MLPRegressor : the dense network (:meth:`to_sklearn`).
-
-    Notes
-    -----""" + _NOTES_DOC + r"""
-
-    Examples
-    --------
-    >>> import numpy as np
+    __doc__ = _docstring(
+        "Multi-layer perceptron regressor that prunes its weights and neurons.",
+        ("half the mean squared error", r"\frac{1}{2n}\sum_i \|y_i - f(x_i)\|_2^2"),
+        "The output layer is linear.", "",
+        ("SparseMLPClassifier", "classification", "MLPRegressor"), r"""    >>> import numpy as np
     >>> from sksparse_struct import SparseMLPRegressor
     >>> rng = np.random.default_rng(0)
     >>> X = rng.uniform(-1, 1, (400, 10))

@@ -27,11 +27,11 @@ __all__ = ["PENALTY_DEFAULTS", "SparseMLPClassifier", "SparseMLPRegressor"]
 #: (docs/benchmarks.md), inputs scaled to [0, 1].
 PENALTY_DEFAULTS = {
     "none": (0.0, 0.0),
-    "l1": (1e-4, 1e-2),
-    "group_lasso": (2e-4, 1e-2),
-    "sparse_group_lasso": (2e-4, 1e-2),
-    "hoyer_square": (2e-4, 1e-2),
-    "group_hoyer_square": (2e-3, 1e-2),
+    "l1": (0.1, 1e-2),
+    "group_lasso": (0.045, 1e-2),
+    "sparse_group_lasso": (0.05, 1e-2),
+    "hoyer_square": (3e-4, 3e-2),
+    "group_hoyer_square": (0.025, 1e-2),
 }
 
 _ELEMENTWISE = {"l1", "hoyer_square", "sparse_group_lasso"}
@@ -62,7 +62,7 @@ class _BaseSparseMLP(BaseEstimator):
     }
 
     def __init__(self, hidden_layer_sizes=(300, 100), *, penalty="hoyer_square", alpha="auto",
-                 l1_ratio=0.5, prune_threshold="auto", max_iter=60, finetune_epochs=20,
+                 l1_ratio=0.5, prune_threshold="auto", max_iter=40, finetune_epochs=20,
                  finetune_decay=True, batch_size=128, learning_rate_init=1e-3, tol=1e-4,
                  n_iter_no_change=10,
                  early_stopping=False, validation_fraction=0.1, dtype="float32",
@@ -401,7 +401,7 @@ _PARAMETERS_DOC = r"""
         threshold are removed with their outgoing weights (``group_lasso``,
         ``group_hoyer_square``, ``sparse_group_lasso``). "auto" takes
         :data:`PENALTY_DEFAULTS`.
-    max_iter : int, default=60
+    max_iter : int, default=40
         Epochs of regularized training.
     finetune_epochs : int, default=20
         Epochs of fine-tuning after pruning: no penalty, the pruned weights

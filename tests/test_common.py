@@ -7,7 +7,7 @@ from sksparse_struct import (JointGroupGraphClassifier, SparseMLPClassifier, Spa
                              make_linked_data)
 from sksparse_struct._discovery import all_estimators
 
-# the networks' defaults (LeNet-300-100, 80 epochs) are sized for MNIST: the checks, which
+# the networks' defaults (LeNet-300-100, 60 epochs) are sized for MNIST: the checks, which
 # fit hundreds of times on tiny data, use a small network and a short schedule
 _SMALL_MLP = dict(hidden_layer_sizes=(16,), max_iter=30, finetune_epochs=10,
                   learning_rate_init=1e-2, random_state=0)

@@ -341,7 +341,7 @@ METHODS = (
 # ----------------------------------------------------------------------------- progress
 
 class TextProgress:
-    """A text progress bar over ``unit`` (splits), on ``stream`` (redrawn in place on a terminal)."""
+    """A text progress bar over ``unit`` (splits by default), on ``stream`` (redrawn on a tty)."""
 
     def __init__(self, total, stream=None, width=30, unit="splits"):
         self.total, self.width, self.unit = max(int(total), 1), width, unit

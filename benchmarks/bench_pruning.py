@@ -46,6 +46,7 @@ def parse_args():
                         help="fine-tuning epochs (default: the estimator's)")
     parser.add_argument("--sweep", action="store_true", help="more alphas for l1 and HS")
     parser.add_argument("--skip-speed", action="store_true", help="skip the epoch timing")
+    parser.add_argument("--speed-only", action="store_true", help="only the epoch timing")
     parser.add_argument("--save", default=None, metavar="PATH", help="results as JSON")
     parser.add_argument("--data-home", default=None, metavar="PATH",
                         help="folder of mnist.npz (default: $SKSPARSE_STRUCT_DATA)")
@@ -62,7 +63,8 @@ def main():
                       f"max_iter: {max_iter or 'default'}; finetune_epochs: "
                       f"{'default' if finetune is None else finetune}")
     status = run_benchmark(args.penalties or PENALTIES, data_home=args.data_home,
-                           speed=not args.skip_speed, sweep=args.sweep, repeats=args.repeats,
+                           speed=not args.skip_speed, fits=not args.speed_only,
+                           sweep=args.sweep, repeats=args.repeats,
                            seed=args.seed, max_iter=max_iter, finetune_epochs=finetune,
                            save=args.save, progress=not args.no_progress,
                            prog="bench_pruning.py")

@@ -131,6 +131,8 @@ def _add_pruning_parser(targets):
                          help="also fit l1 and hoyer_square over more alpha values")
     pruning.add_argument("--no-speed", action="store_true",
                          help="skip the epoch-time comparison with scikit-learn")
+    pruning.add_argument("--speed-only", action="store_true",
+                         help="only the epoch-time comparison, no full training")
     pruning.add_argument("--save", default=None, metavar="PATH",
                          help="write every result as JSON to PATH")
     pruning.add_argument("--random-state", type=int, default=0, metavar="INT",
@@ -146,7 +148,8 @@ def _benchmark_pruning(args):
     from ._benchmark_pruning import PENALTIES, run_benchmark
 
     return run_benchmark(args.penalties or PENALTIES, data_home=args.data_home,
-                         speed=not args.no_speed, sweep=args.sweep, seed=args.random_state,
+                         speed=not args.no_speed, fits=not args.speed_only, sweep=args.sweep,
+                         seed=args.random_state,
                          max_iter=args.max_iter, finetune_epochs=args.finetune_epochs,
                          save=args.save, progress=not args.no_progress,
                          prog="sksparse-struct benchmark pruning")

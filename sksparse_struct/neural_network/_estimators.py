@@ -326,7 +326,11 @@ class _BaseSparseMLP(BaseEstimator):
     def _raw_output(self, X):
         coefs = [W.astype(X.dtype, copy=False) for W in self.coefs_]
         intercepts = [b.astype(X.dtype, copy=False) for b in self.intercepts_]
-        return forward(X, coefs, intercepts, out_activation=self._out_activation)
+        # one BLAS thread, as for training: on 2 shared cores, predicting the 10000 MNIST
+        # test images took 64 ms (dense LeNet-300-100) and 17 ms (compact) with one thread,
+        # 73 and 30 ms with two
+        with single_threaded_blas():
+            return forward(X, coefs, intercepts, out_activation=self._out_activation)
 
     def compact(self):
         """An equivalent fitted estimator without the dead neurons.

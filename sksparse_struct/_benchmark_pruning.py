@@ -42,7 +42,7 @@ PENALTIES = ["none", "l1", "group_lasso", "sparse_group_lasso", "hoyer_square",
              "group_hoyer_square"]
 LABELS = {"none": "dense baseline"}
 #: extra alpha values of ``--sweep`` (the defaults are always in the table)
-SWEEP = {"l1": [0.05, 0.2], "hoyer_square": [1e-4, 1e-3]}
+SWEEP = {"l1": [0.05, 0.2], "hoyer_square": [1e-4, 2e-4]}
 LAYERS = (300, 100)
 
 

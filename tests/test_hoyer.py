@@ -109,6 +109,9 @@ def test_neuron_prox_is_per_column_and_satisfies_moreau(l1_ratio):
         norms = np.linalg.norm(V, axis=0)
         projection = V * np.minimum(1.0, step * lam / norms)
         np.testing.assert_allclose(residual, projection, atol=1e-12)
+    if l1_ratio == 1.0:  # the lasso: projection onto the box [-s c, s c]
+        np.testing.assert_allclose(residual, np.clip(V, -step * alpha, step * alpha),
+                                   atol=1e-12)
     # in every case the residual is a subgradient of s*h at P (optimality of the prox)
     for j in range(n_out):
         one = neuron_group_penalty(n_in, alpha, l1_ratio=l1_ratio)

@@ -6,7 +6,9 @@ and the benchmark loaders.
 
 from .datasets import (
     get_data_home,
+    load_fashion_mnist,
     load_linked_dataset,
+    load_mnist,
     make_group_graph_regression,
     make_linked_data,
     make_sparse_reduced_rank_regression,
@@ -21,6 +23,7 @@ from .linear_model import (
     group_graph_path,
 )
 from .linked import JointGroupGraphClassifier
+from .neural_network import SparseMLPClassifier, SparseMLPRegressor
 from .reduced_rank import (
     SparseReducedRankRegression,
     SparseReducedRankRegressionCV,
@@ -35,13 +38,17 @@ __all__ = [
     "GroupGraphLogisticRegression",
     "GroupGraphLogisticRegressionCV",
     "JointGroupGraphClassifier",
+    "SparseMLPClassifier",
+    "SparseMLPRegressor",
     "SparseReducedRankRegression",
     "SparseReducedRankRegressionCV",
     "get_data_home",
     "group_graph_alpha_max",
     "group_graph_logistic_alpha_max",
     "group_graph_path",
+    "load_fashion_mnist",
     "load_linked_dataset",
+    "load_mnist",
     "make_group_graph_regression",
     "make_linked_data",
     "make_sparse_reduced_rank_regression",

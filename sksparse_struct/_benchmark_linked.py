@@ -341,10 +341,10 @@ METHODS = (
 # ----------------------------------------------------------------------------- progress
 
 class TextProgress:
-    """A text progress bar over splits, on ``stream`` (redrawn in place on a terminal)."""
+    """A text progress bar over ``unit`` (splits by default), on ``stream`` (redrawn on a tty)."""
 
-    def __init__(self, total, stream=None, width=30):
-        self.total, self.width = max(int(total), 1), width
+    def __init__(self, total, stream=None, width=30, unit="splits"):
+        self.total, self.width, self.unit = max(int(total), 1), width, unit
         self.stream = sys.stderr if stream is None else stream
         self.start = time.perf_counter()
         self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
@@ -352,7 +352,7 @@ class TextProgress:
 
     def update(self, done, label=""):
         filled = round(self.width * done / self.total)
-        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} splits"
+        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} {self.unit}"
                 f"  {time.perf_counter() - self.start:6.0f} s  {label}")
         if self._tty:
             self.stream.write("\r" + line.ljust(self._last))

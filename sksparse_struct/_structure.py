@@ -11,6 +11,7 @@ below the estimators works on two canonical objects only:
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Integral, Real
 
 import networkx as nx
@@ -49,9 +50,18 @@ class Groups:
     def sizes(self):
         return np.diff(self.ptr)
 
+    @cached_property
+    def covers_all_in_order(self):
+        """Whether ``indices`` is ``0, 1, ..., n_features - 1``: then ``w[indices]`` is ``w``."""
+        return (self.indices.size == self.n_features
+                and np.array_equal(self.indices, np.arange(self.n_features)))
+
+    def _grouped(self, w):
+        return w if self.covers_all_in_order else w[self.indices]
+
     def norms(self, w):
         """Euclidean norm of each group of ``w`` (shape (p,) or (p, q))."""
-        sq = w[self.indices] ** 2
+        sq = self._grouped(w) ** 2
         if sq.ndim == 2:
             sq = sq.sum(axis=1)
         return np.sqrt(np.add.reduceat(sq, self.ptr[:-1])) if self.n_groups else sq[:0]
@@ -60,7 +70,7 @@ class Groups:
         """Euclidean norm of each group in each column of ``W`` (p, k): shape (n_groups, k)."""
         if not self.n_groups:
             return np.zeros((0, W.shape[1]))
-        return np.sqrt(np.add.reduceat(W[self.indices] ** 2, self.ptr[:-1], axis=0))
+        return np.sqrt(np.add.reduceat(self._grouped(W) ** 2, self.ptr[:-1], axis=0))
 
     def expand(self, per_group):
         """Broadcast one value per group (or one row per group) to the grouped features,
@@ -79,6 +89,15 @@ class Groups:
             return self
         indices = (self.indices[:, None] * n_blocks + np.arange(n_blocks)).ravel()
         return Groups(indices, self.ptr * n_blocks, self.weights, int(n_coef))
+
+    def scale(self, u, per_group):
+        """Multiply, in place, the grouped rows of ``u`` by their group's ``per_group``."""
+        if not self.covers_all_in_order:
+            u[self.indices] *= self.expand(per_group)
+        elif self.n_groups == 1:  # broadcasting, without a copy of u's size
+            u *= per_group
+        else:
+            u *= self.expand(per_group)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def test_demo_prints_every_model_and_saves_the_figure(demo_run):
 def test_demo_table_is_consistent(demo_run):
     for row in parse_table(demo_run[1]):
         assert float(row["fit (s)"]) >= 0
-        if row["model"] == "JointGroupGraphClassifier":  # a classifier: accuracy only
+        if row["model"] in ("JointGroupGraphClassifier", "SparseMLPClassifier"):  # accuracy only
             assert [row[key] for key in ("TP", "FP", "F1", "rel. error")] == ["-"] * 4
             assert 0 <= float(row["accuracy"]) <= 1
             continue
@@ -102,6 +102,18 @@ def test_demo_shows_that_homophilous_links_help(demo_run):
     assert [row["fitted"].split(",")[0] for row in rows] == ["joint", "features only"]
     joint, features_only = (float(row["accuracy"]) for row in rows)
     assert joint > features_only + 0.1
+
+
+def test_demo_shows_networks_that_prune_themselves(demo_run):
+    rows = [row for row in parse_table(demo_run[1]) if row["model"] == "SparseMLPClassifier"]
+    assert [row["fitted"].split(" ")[0] for row in rows] == ["dense,", "group_lasso",
+                                                            "hoyer_square"]
+    dense, group, hoyer = rows
+    assert "100.0% weights nonzero, 100/100 neurons" in dense["fitted"]
+    assert int(group["fitted"].split(", ")[-1].split("/")[0]) < 60  # neurons removed
+    assert float(hoyer["fitted"].split(", ")[1].split("%")[0]) < 30
+    for row in rows:
+        assert float(row["accuracy"]) > 0.93
 
 
 def test_demo_no_plot_writes_nothing_and_prints_the_same_table(demo_run, tmp_path, monkeypatch):

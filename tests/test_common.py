@@ -10,16 +10,27 @@ from sksparse_struct import (
     GroupGraphLogisticRegression,
     GroupGraphLogisticRegressionCV,
     JointGroupGraphClassifier,
+    SparseMLPClassifier,
+    SparseMLPRegressor,
     SparseReducedRankRegression,
     SparseReducedRankRegressionCV,
     make_linked_data,
 )
 from sksparse_struct._discovery import all_estimators
 
+# the networks' defaults (LeNet-300-100, 60 epochs) are sized for MNIST: the checks, which
+# fit hundreds of times on tiny data, use a small network and a short schedule
+_SMALL_MLP = dict(hidden_layer_sizes=(16,), max_iter=30, finetune_epochs=10,
+                  learning_rate_init=1e-2, random_state=0)
+_SMALL = {SparseMLPClassifier: _SMALL_MLP, SparseMLPRegressor: _SMALL_MLP}
+
 
 def _instances():
     for _, cls in all_estimators():
-        yield cls()
+        yield cls(**_SMALL.get(cls, {}))
+    # structured instances: neuron-level group sparsity, and the scale-invariant penalty
+    yield SparseMLPClassifier(penalty="group_lasso", alpha=1e-3, **_SMALL_MLP)
+    yield SparseMLPRegressor(penalty="group_hoyer_square", alpha=1e-3, **_SMALL_MLP)
 
 
 def test_discovery_finds_estimators():

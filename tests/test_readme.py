@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,7 +29,7 @@ def _usage_snippets():
 
 
 def test_usage_snippets_run():
-    first, second, logistic, third = _usage_snippets()
+    first, second, logistic, third, fourth = _usage_snippets()
     namespace = {}
     exec(compile(first, "README.md", "exec"), namespace)
     coef, true_coef = namespace["coef"], namespace["true_coef"]
@@ -42,3 +44,7 @@ def test_usage_snippets_run():
     assert namespace["accuracy"] > 0.8
     assert namespace["codes"].shape == (namespace["test"].size,
                                         namespace["clf"].dictionary_nodes_.size)
+    exec(compile(fourth, "README.md", "exec"), namespace)
+    assert namespace["neurons"][0] < 50 and namespace["accuracy"] > 0.9
+    np.testing.assert_array_equal(namespace["small"].predict(namespace["X"] / 16),
+                                  namespace["net"].predict(namespace["X"] / 16))

@@ -121,12 +121,11 @@ class SparseGroupL2:
         u = self.l1.prox(v, step)
         if not self.has_groups():
             return u
-        idx = self.groups.indices
         norms = self._group_norms(u)
         lam = along_rows(self.group_weights, u)
         with np.errstate(divide="ignore", invalid="ignore"):
             shrink = np.where(norms > 0, np.maximum(1.0 - step * lam / norms, 0.0), 0.0)
-        u[idx] *= self.groups.expand(shrink)
+        self.groups.scale(u, shrink.astype(u.dtype, copy=False))
         return u
 
     def subdiff_distance(self, x, g):

@@ -40,7 +40,14 @@ def soft_threshold(v, threshold):
     >>> soft_threshold(np.array([-2.0, 0.5, 3.0]), 1.0)
     array([-1.,  0.,  2.])
     """
-    return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)
+    v = np.asarray(v)
+    out = np.abs(v).astype(np.result_type(v, threshold, 0.0), copy=False)
+    if out.ndim == 0 or np.broadcast_shapes(np.shape(threshold), out.shape) != out.shape:
+        return np.sign(v) * np.maximum(np.abs(v) - threshold, 0.0)
+    # in place: one temporary instead of four (this runs after every step of the networks)
+    out -= threshold
+    np.maximum(out, 0, out=out)
+    return np.copysign(out, v, out=out)
 
 
 class WeightedL1:
@@ -80,6 +87,9 @@ class WeightedL1:
 
     def prox(self, v, step):
         r"""``argmin_x h(x) + ||x - v||^2 / (2 step)``: soft thresholding at ``step * c``."""
+        if np.ndim(self.weights) == 0 and self.weights == 0:  # no shrinkage: a copy of v
+            v = np.asarray(v)
+            return v.astype(v.dtype if np.issubdtype(v.dtype, np.floating) else float)
         return soft_threshold(v, step * along_rows(self.weights, v))
 
     def subdiff_distance(self, x, g):

@@ -34,7 +34,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._benchmark_linked import TextProgress, markdown_table
 from .datasets import load_mnist
-from .neural_network import PENALTY_DEFAULTS, SparseMLPClassifier
+from .neural_network import SparseMLPClassifier
+from .neural_network._estimators import PENALTY_DEFAULTS
 
 __all__ = ["PENALTIES", "SWEEP", "run_benchmark"]
 

@@ -1,5 +1,5 @@
 """Multi-layer perceptrons that prune their weights and neurons during training."""
 
-from ._estimators import PENALTY_DEFAULTS, SparseMLPClassifier, SparseMLPRegressor
+from ._estimators import SparseMLPClassifier, SparseMLPRegressor
 
-__all__ = ["PENALTY_DEFAULTS", "SparseMLPClassifier", "SparseMLPRegressor"]
+__all__ = ["SparseMLPClassifier", "SparseMLPRegressor"]

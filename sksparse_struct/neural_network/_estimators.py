@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..solvers._threads import single_threaded_blas
 from ._network import Adam, compact_network, forward, glorot_init, layer_penalties
 
-__all__ = ["PENALTY_DEFAULTS", "SparseMLPClassifier", "SparseMLPRegressor"]
+__all__ = ["SparseMLPClassifier", "SparseMLPRegressor"]
 
 #: ``penalty -> (alpha, prune_threshold)`` used when ``alpha`` / ``prune_threshold``
 #: are "auto": chosen on MNIST with LeNet-300-100 and the default schedule

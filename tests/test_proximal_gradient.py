@@ -5,7 +5,7 @@ import pytest
 
 from sksparse_struct._structure import Groups
 from sksparse_struct.penalties import SparseGroupL2
-from sksparse_struct.reduced_rank._problem import RowGroupLasso
+from sksparse_struct.penalties import RowGroupL2
 from sksparse_struct.solvers import Quadratic, accelerated_proximal_gradient
 
 
@@ -25,7 +25,7 @@ def test_row_group_lasso_is_sparse_group_l2_on_rows():
     w = rng.uniform(0.0, 2.0, size=6)
     groups = Groups(indices=np.arange(24), ptr=np.arange(0, 25, 4), weights=w, n_features=24)
     flat = SparseGroupL2(0.0, w, groups)
-    pen = RowGroupLasso(w)
+    pen = RowGroupL2(w)
     assert pen.value(V) == pytest.approx(flat.value(V.ravel()))
     np.testing.assert_allclose(pen.prox(V, 0.8).ravel(), flat.prox(V.ravel(), 0.8), atol=1e-14)
 
@@ -37,7 +37,7 @@ def test_row_group_lasso_moreau_identity():
     V = rng.standard_normal((8, 3)) * 2
     w = rng.uniform(0.0, 3.0, size=8)
     step = 0.7
-    P = RowGroupLasso(w).prox(V, step)
+    P = RowGroupL2(w).prox(V, step)
     norms = np.linalg.norm(V, axis=1, keepdims=True)
     proj = V * np.minimum(1.0, step * w[:, None] / norms)
     np.testing.assert_allclose(V - P, proj, atol=1e-12)
@@ -47,7 +47,7 @@ def test_matches_cvxpy():
     cp = pytest.importorskip("cvxpy")
     Z, Tgt, G, M, L = _problem()
     w = np.linspace(0.5, 8.0, G.shape[0])
-    res = accelerated_proximal_gradient(Quadratic(G.__matmul__, M, L), RowGroupLasso(w),
+    res = accelerated_proximal_gradient(Quadratic(G.__matmul__, M, L), RowGroupL2(w),
                                         np.zeros_like(M), max_iter=20000, tol=1e-10)
     B = cp.Variable(M.shape)
     obj = 0.5 * cp.sum_squares(Z @ B - Tgt) + cp.sum(cp.multiply(w, cp.norm(B, 2, axis=1)))
@@ -63,7 +63,7 @@ def test_matches_cvxpy():
 
 def test_monotone_and_warm_start():
     _, _, G, M, L = _problem(2)
-    pen = RowGroupLasso(np.full(G.shape[0], 3.0))
+    pen = RowGroupL2(np.full(G.shape[0], 3.0))
     quad = Quadratic(G.__matmul__, M, L)
     rng = np.random.default_rng(0)
     x0 = rng.standard_normal(M.shape)
@@ -79,5 +79,5 @@ def test_monotone_and_warm_start():
 def test_zero_linear_term_gives_zero():
     _, _, G, M, L = _problem()
     res = accelerated_proximal_gradient(Quadratic(G.__matmul__, np.zeros_like(M), L),
-                                        RowGroupLasso(np.ones(G.shape[0])), np.ones_like(M))
+                                        RowGroupL2(np.ones(G.shape[0])), np.ones_like(M))
     assert res.converged and not res.x.any()

@@ -23,7 +23,8 @@ from sksparse_struct import (
 )
 from sksparse_struct._structure import check_graph
 from sksparse_struct.reduced_rank._penalties import row_penalty
-from sksparse_struct.reduced_rank._problem import ReducedRankProblem, alternating_minimization
+from sksparse_struct.reduced_rank._problem import ReducedRankProblem
+from sksparse_struct.solvers.alternating import alternating_minimization
 
 
 

@@ -20,12 +20,17 @@ batch of k vectors as the columns of an (n, k) array where a penalty says so.
     ``h`` for which 0 is optimal (stationary).
 ``gradient(x)``
     For smooth penalties.
+``derivative(t)``
+    For penalties of a magnitude :math:`\sum_j P(t_j)` (the weighted l1 norm
+    and the concave penalties): :math:`P'(t)`, the slope of the tangent that
+    majorizes them (the alternation of the reduced-rank regression uses it).
 
 ================================  =====  ====  ================  =========  ========
 penalty                           value  prox  subdiff_distance  dual_norm  gradient
 ================================  =====  ====  ================  =========  ========
 :class:`WeightedL1`               yes    yes   yes               yes        no
 :class:`SparseGroupL2`            yes    yes   yes               yes        no
+:class:`RowGroupL2`               yes    yes   no                no         no
 :class:`GraphFused`               yes    dual  no                no         no
 :class:`SeparablePlusFused`       yes    dual  no                no         no
 :class:`MCP`, :class:`SCAD`,      yes    yes   yes               yes        no

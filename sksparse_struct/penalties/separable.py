@@ -77,9 +77,24 @@ class WeightedL1:
         self.weights = weights
 
     def value(self, x):
-        """:math:`h(x)`; for a batch, one value per column."""
-        terms = along_rows(self.weights, x) * np.abs(x)
+        """:math:`h(x)`; for a batch, one value per column.
+
+        A zero coordinate costs nothing, also under an infinite weight (a
+        coordinate held at zero: ``inf * 0`` is taken as 0, not NaN).
+        """
+        with np.errstate(invalid="ignore"):
+            terms = along_rows(self.weights, x) * np.abs(x)
+        terms = np.where(x != 0, terms, 0.0)
         return terms.sum(axis=0) if np.ndim(x) == 2 else float(np.sum(terms))
+
+    def derivative(self, t):
+        r"""Slope :math:`c_j` of the penalty of a magnitude :math:`t_j \ge 0`.
+
+        As for the concave penalties, so that the local linear approximation of
+        a penalty on norms (the reduced-rank alternation) takes the lasso too:
+        it is its own tangent.
+        """
+        return np.broadcast_to(self.weights, np.shape(t)).astype(float)
 
     def select_columns(self, keep):
         """The penalty of the batch columns ``keep`` (weights of shape (n, k) are per column)."""

@@ -17,7 +17,9 @@ from .._losses import LeastSquares
 from .._validation import validate_sample_weight, validate_fit_data, validate_predict_data
 from ..solvers._threads import single_threaded_blas
 from ._penalties import PENALTIES, adaptive_weights, row_penalty, start_policy
-from ._problem import ReducedRankProblem, alternate_from_starts, row_norms
+from ..penalties.group import row_norms
+from ..solvers.alternating import alternate_from_starts
+from ._problem import ReducedRankProblem
 
 __all__ = ["SparseReducedRankRegression", "reduced_rank_alpha_max"]
 
@@ -338,7 +340,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
             result = alternate_from_starts(
                 problem, penalty, (B, A), surrogate=surrogate, max_iter=self.max_iter,
                 cold_start=(lambda: problem.reduced_rank_fit(self.rank)) if also_cold else None,
-                tol=self.tol, verbose=self.verbose)
+                tol=self.tol, verbose=self.verbose, name="SparseReducedRankRegression")
         C = result.B @ result.A.T
         intercept = problem.loss.intercept(C)
         self.B_, self.A_ = result.B, result.A

@@ -1,4 +1,4 @@
-r"""The sparse reduced-rank problem in Gram form, and its alternating minimization.
+r"""The sparse reduced-rank problem in Gram form: the two steps of its alternating minimization.
 
 With the intercept profiled out (:class:`~sksparse_struct._losses.LeastSquares`,
 ``Z`` the centred and scaled design, ``T`` the centred and scaled targets),
@@ -29,22 +29,21 @@ computed once from X: an iteration costs O(p^2 r + p q r), whatever n.
   selected, so most iterations touch a small block of G). The weighted
   problem majorizes F at the current B and the solver never increases it,
   so F never increases.
+
+The alternation itself is :func:`sksparse_struct.solvers.alternating.alternating_minimization`.
 """
 
-import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve, eigh
 from scipy.sparse.linalg import eigsh
-from sklearn.exceptions import ConvergenceWarning
 
 from .._losses import LeastSquares
+from ..penalties.group import RowGroupL2, row_norms
 from ..solvers.proximal_gradient import Quadratic, accelerated_proximal_gradient
 
-__all__ = ["ReducedRankProblem", "AlternatingResult", "alternating_minimization",
-           "alternate_from_starts"]
+__all__ = ["ReducedRankProblem"]
 
 # Inner FISTA iterations per B-step; the outer loop warm-starts the next B-step anyway.
 _MAX_INNER_ITER = 1000
@@ -52,28 +51,6 @@ _MAX_INNER_ITER = 1000
 _MIN_WORKING_SET_GROWTH = 10
 # Power iteration is cheaper than a full eigendecomposition above this size.
 _DENSE_EIG_MAX = 300
-
-
-class RowGroupLasso:
-    r"""Weighted group lasso on the rows of a (p, r) matrix: :math:`\sum_j w_j \|B_j\|_2`.
-
-    The prox is the block shrinkage of :class:`~sksparse_struct.penalties.SparseGroupL2`
-    (no l1 part), written for rows of a 2-d array: it runs at every inner
-    iteration, where the flattened, index-based form costs several times more.
-    """
-
-    def __init__(self, weights):
-        self.weights = weights
-
-    def value(self, B):
-        return float(self.weights @ row_norms(B))
-
-    def prox(self, V, step):
-        # (||v|| - s w)_+ / ||v|| written so that a zero row divides 0 by a tiny number
-        norms = row_norms(V)
-        shrink = (np.maximum(norms - step * self.weights, 0.0)
-                  / np.maximum(norms, np.finfo(float).tiny))
-        return V * shrink[:, None]
 
 
 @dataclass
@@ -99,6 +76,7 @@ class ReducedRankProblem:
     cross: np.ndarray
     target_gram: np.ndarray
     lipschitz: float
+    max_inner_iter: int = _MAX_INNER_ITER
 
     @classmethod
     def build(cls, X, Y, *, sample_weight=None, fit_intercept=True, random_state=None):
@@ -197,8 +175,8 @@ class ReducedRankProblem:
             rows = np.flatnonzero(working)
             gram = self.gram if rows.size == B.shape[0] else self.gram[np.ix_(rows, rows)]
             quadratic = Quadratic(gram.__matmul__, target[rows], self._lipschitz_of(gram))
-            penalty = RowGroupLasso(weights[rows])
-            inner_tol, budget, previous = tol, _MAX_INNER_ITER, np.inf
+            penalty = RowGroupL2(weights[rows])
+            inner_tol, budget, previous = tol, self.max_inner_iter, np.inf
             while True:
                 result = accelerated_proximal_gradient(quadratic, penalty, B[rows],
                                                        max_iter=budget, tol=inner_tol)
@@ -226,19 +204,6 @@ class ReducedRankProblem:
         return max(float(np.linalg.eigvalsh(gram)[-1]), 1e-300)
 
 
-@dataclass
-class AlternatingResult:
-    B: np.ndarray
-    A: np.ndarray
-    objective_path: list
-    n_iter: int
-    converged: bool
-
-
-def row_norms(B):
-    return np.sqrt(np.einsum("ij,ij->i", B, B))
-
-
 def _duality_gap(G, C, target_sq, B, w):
     r"""Duality gap of :math:`\min_B \tfrac12\|Y - ZB\|_F^2 + \sum_j w_j \|B_j\|_2` in Gram form.
 
@@ -264,94 +229,3 @@ def _duality_gap(G, C, target_sq, B, w):
     scale = max(1.0, float(np.max(row_norms(ZtR[penalized]) / w[penalized], initial=0.0)))
     dual = (y_dot_r - 0.5 * max(r_sq, 0.0) / scale) / scale  # no scale**2: it may overflow
     return primal - dual, primal
-
-
-def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0):
-    """Alternate B-steps (majorized penalty) and A-steps (Procrustes) from ``(B, A)``.
-
-    ``penalty`` has ``value(t)`` and ``derivative(t)`` on the row norms ``t``.
-    Stops when the objective decreases by at most ``tol`` relatively; warns
-    with a ConvergenceWarning after ``max_iter`` iterations otherwise. Both
-    steps cannot increase the objective; an increase computed in floating
-    point is round-off at a stationary point, so that iteration is discarded
-    and the loop stops (the recorded path is non-increasing).
-    """
-    objective = problem.loss_value(B, A) + penalty.value(row_norms(B))
-    path = [objective]
-    converged, inner_converged = False, True
-    start = time.perf_counter()
-    for it in range(1, max_iter + 1):
-        B_new, n_inner, inner_ok = problem.b_step(B, A, penalty.derivative(row_norms(B)), tol)
-        A_new = problem.a_step(B_new)
-        new = problem.loss_value(B_new, A_new) + penalty.value(row_norms(B_new))
-        if verbose:
-            print(f"[SparseReducedRankRegression] iter {it:4d}  objective {new:.10g}  "
-                  f"inner iters {n_inner:4d}  "
-                  f"selected {int(np.count_nonzero(row_norms(B_new)))}  "
-                  f"{time.perf_counter() - start:.2f}s")
-        if new > objective:
-            # both steps are descent steps: an increase is round-off at a stationary point,
-            # whose scale is that of ||T||^2 (the Gram form of the loss cancels against it)
-            if new - objective > 1e-10 * max(abs(objective), float(np.trace(problem.target_gram))):
-                warnings.warn(
-                    f"SparseReducedRankRegression: the objective increased by "
-                    f"{new - objective:.3e} in iteration {it}; the iteration is discarded.",
-                    ConvergenceWarning,
-                )
-            converged, it = True, it - 1
-            break
-        B, A = B_new, A_new
-        # only the B-step of the returned B matters: an earlier one that ran out of inner
-        # iterations was continued, warm-started, by the next
-        inner_converged = inner_ok
-        path.append(new)
-        if objective - new <= tol * max(abs(new), np.finfo(float).tiny):
-            converged = True
-            break
-        objective = new
-    if converged and not inner_converged:
-        warnings.warn(
-            f"SparseReducedRankRegression: the last B-step stopped at its {_MAX_INNER_ITER} "
-            f"inner iterations with a duality gap above tol={tol}; the result may be "
-            "inaccurate.",
-            ConvergenceWarning,
-        )
-    if not converged:
-        warnings.warn(
-            f"SparseReducedRankRegression did not converge in max_iter={max_iter} iterations "
-            f"(last relative objective decrease {(objective - new) / max(abs(new), 1e-300):.2e} "
-            f"> tol={tol}); increase max_iter or tol.",
-            ConvergenceWarning,
-        )
-    return AlternatingResult(B, A, path, it, converged)
-
-
-def alternate_from_starts(problem, penalty, start, *, surrogate=None, cold_start=None,
-                          max_iter, tol, verbose=0):
-    """:func:`alternating_minimization` from ``start``, as a start policy asks.
-
-    With a ``surrogate`` penalty (convex), the alternation first minimizes the
-    surrogate from ``start`` and then ``penalty`` from that solution. With a
-    ``cold_start`` (a callable returning ``(B, A)``), it also runs from there
-    and returns the result of lower objective. The result is never worse than
-    the point the returned alternation started from (its objective path is
-    non-increasing).
-    """
-    if surrogate is not None:
-        start = _quiet_alternation(problem, surrogate, start, max_iter=max_iter, tol=tol)
-    result = alternating_minimization(problem, penalty, *start, max_iter=max_iter, tol=tol,
-                                      verbose=verbose)
-    if cold_start is not None:
-        other = alternating_minimization(problem, penalty, *cold_start(), max_iter=max_iter,
-                                         tol=tol, verbose=verbose)
-        if other.objective_path[-1] < result.objective_path[-1]:
-            result = other
-    return result
-
-
-def _quiet_alternation(problem, penalty, start, *, max_iter, tol):
-    """``(B, A)`` of an alternation used as a start only: its convergence is not the fit's."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        result = alternating_minimization(problem, penalty, *start, max_iter=max_iter, tol=tol)
-    return result.B, result.A

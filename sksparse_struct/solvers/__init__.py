@@ -1,11 +1,13 @@
 """Generic solvers: they see a loss, penalties and linear maps, never an estimator."""
 
 from ._normal_equations import NormalEquations
+from .alternating import AlternatingResult, alternating_minimization
 from .admm import ADMMResult, ADMMState, admm, kkt_violation
 from .batched_admm import BatchedADMMResult, SharedFactorization, batched_admm
 from .proximal_gradient import ProxGradResult, Quadratic, accelerated_proximal_gradient
 from .working_set import working_set_admm
 
-__all__ = ["ADMMResult", "ADMMState", "BatchedADMMResult", "NormalEquations", "ProxGradResult",
-           "Quadratic", "SharedFactorization", "admm", "accelerated_proximal_gradient",
-           "batched_admm", "kkt_violation", "working_set_admm"]
+__all__ = ["ADMMResult", "ADMMState", "AlternatingResult", "BatchedADMMResult", "NormalEquations",
+           "ProxGradResult", "Quadratic", "SharedFactorization", "admm",
+           "accelerated_proximal_gradient", "alternating_minimization", "batched_admm",
+           "kkt_violation", "working_set_admm"]

@@ -486,3 +486,18 @@ def test_weighted_l1_batch_dual_norm(k):
     expected = [WeightedL1(w).dual_norm(G[:, q]) for q in range(k)]
     result = WeightedL1(w).dual_norm(G)
     np.testing.assert_allclose(result, expected)  # one value per column
+
+
+def test_tiny_scale_problems_are_solved_like_unit_scale_ones():
+    """rho is floored at representability, not at an absolute 1e-12 that a gram of scale
+    1e-200 would fall under (the batch would stop at x = 0)."""
+    rng = np.random.default_rng(7)
+    Z = rng.standard_normal((30, 12))
+    gram, rhs = Z.T @ Z, Z.T @ rng.standard_normal((30, 3))
+    blocks = [(None, WeightedL1(0.5))]
+    unit = batched_admm(gram, rhs, blocks, tol=1e-10, max_iter=20000)
+    scale = 1e-100
+    tiny = batched_admm(gram * scale**2, rhs * scale**2, [(None, WeightedL1(0.5 * scale**2))],
+                        tol=1e-10, max_iter=20000)
+    assert tiny.converged.all() and np.any(unit.coef != 0)
+    np.testing.assert_allclose(tiny.coef, unit.coef, rtol=1e-6, atol=1e-9)

@@ -202,7 +202,7 @@ class CodingProblem:
         one with the fewest iterations is kept.
         """
         maps = [K for K, _ in self.blocks()]
-        base = max(float(np.mean(np.diag(self.gram))), 1e-12)
+        base = max(float(np.mean(np.diag(self.gram))), np.finfo(float).tiny)
         sample = pilot[np.linspace(0, pilot.shape[0] - 1, min(n_pilot, pilot.shape[0])).astype(int)]
         best = None
         for factor in (0.3, 0.1, 1.0):

@@ -389,13 +389,14 @@ class _BaseSparseMLP(BaseEstimator):
 _PARAMETERS_DOC = r"""
     hidden_layer_sizes : int or sequence of int, default=(300, 100)
         Number of neurons of each hidden (ReLU) layer.
-    penalty : {"hoyer_square", "group_hoyer_square", "l1", "group_lasso", \
-            "sparse_group_lasso", "none"}, default="hoyer_square"
-        The sparsity regularizer :math:`P` (see the objective above).
+    penalty : str, default="hoyer_square"
+        The sparsity regularizer :math:`P` (see the objective above): one of
+        "hoyer_square", "group_hoyer_square", "l1", "group_lasso",
+        "sparse_group_lasso" or "none".
     alpha : float >= 0 or "auto", default="auto"
-        Strength of the penalty. "auto" takes the value of
-        :data:`PENALTY_DEFAULTS` for ``penalty`` (chosen for LeNet-300-100 on
-        MNIST with inputs in [0, 1]; scale it with the data otherwise).
+        Strength of the penalty. "auto" takes the default of ``penalty``
+        (tabled in the user guide; chosen for LeNet-300-100 on MNIST with
+        inputs in [0, 1]; scale it with the data otherwise).
     l1_ratio : float in [0, 1], default=0.5
         :math:`\rho`, the l1 share of ``sparse_group_lasso``.
     prune_threshold : float >= 0 or "auto", default="auto"
@@ -403,8 +404,8 @@ _PARAMETERS_DOC = r"""
         pruned (``l1``, ``hoyer_square``, ``sparse_group_lasso``) and hidden
         neurons whose incoming weight norm :math:`\|W_{:, j}\|_2 \le`
         threshold are removed with their outgoing weights (``group_lasso``,
-        ``group_hoyer_square``, ``sparse_group_lasso``). "auto" takes
-        :data:`PENALTY_DEFAULTS`.
+        ``group_hoyer_square``, ``sparse_group_lasso``). "auto" takes the
+        default of ``penalty`` (user guide).
     max_iter : int, default=40
         Epochs of regularized training.
     finetune_epochs : int, default=20

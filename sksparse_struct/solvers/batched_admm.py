@@ -58,7 +58,9 @@ class SharedFactorization:
         metric = sp.csr_matrix((m, m))
         for K in maps:
             metric = metric + (sp.identity(m, format="csr") if K is None else (K.T @ K).tocsr())
-        self.rho = float(rho) if rho is not None else max(float(np.mean(np.diag(gram))), 1e-12)
+        # a floor relative to nothing but representability: a gram of scale 1e-200 is valid
+        self.rho = float(rho) if rho is not None else max(float(np.mean(np.diag(gram))),
+                                                          np.finfo(float).tiny)
         self.metric = metric
         factor = cho_factor(gram + self.rho * metric.toarray(), lower=True, check_finite=False)
         # a solve with k right-hand sides is then one matrix product: a level-3 product
@@ -160,7 +162,7 @@ def batched_admm(gram, rhs, blocks, *, factorization=None, max_iter=500, tol=1e-
     u = [np.zeros_like(zk) for zk in z]
     n_iter = np.zeros(k, dtype=np.intp)
     converged = np.zeros(k, dtype=bool)
-    curvature = max(float(np.mean(np.diag(gram))), 1e-12)
+    curvature = max(float(np.mean(np.diag(gram))), np.finfo(float).tiny)
     scale = _column_norms(rhs)
     floor_dual = 1e-3 * scale
     floor_pri = 1e-3 * scale / curvature * np.sqrt(sum(zk.shape[0] for zk in z) / m)

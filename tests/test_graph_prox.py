@@ -112,3 +112,16 @@ def test_solvers_name_the_missing_method():
         admm(loss, [(None, ValueOnly())])
     with pytest.raises(TypeError, match=r"accelerated_proximal_gradient needs a smooth loss"):
         accelerated_proximal_gradient(object(), WeightedL1(1.0), np.zeros(3))
+
+
+def test_batched_prox_equals_the_prox_of_each_column():
+    graph = check_graph(np.array([[0, 1, 1.0], [1, 2, 0.1]]), 4)
+    V = np.array([[3.0, 1.0, 0.5], [1.0, 3.0, -2.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    for pen in (GraphFused(graph, 1.0), SeparablePlusFused(WeightedL1(0.2), GraphFused(graph, 1.0),
+                                                           gap_tol=1e-16, max_inner=100000)):
+        batch = pen.prox(V, 0.5)
+        columns = np.column_stack([SeparablePlusFused(pen.separable if hasattr(pen, "separable")
+                                                      else None, GraphFused(graph, 1.0),
+                                                      gap_tol=1e-16, max_inner=100000)
+                                   .prox(V[:, k], 0.5) for k in range(V.shape[1])])
+        np.testing.assert_allclose(batch, columns, atol=1e-6)

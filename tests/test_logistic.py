@@ -12,7 +12,11 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sksparse_struct import GroupGraphLogisticRegression, group_graph_logistic_alpha_max
+from sksparse_struct import (
+    GroupGraphLogisticRegression,
+    GroupGraphLogisticRegressionCV,
+    group_graph_logistic_alpha_max,
+)
 from sksparse_struct._losses import BinaryLogistic, MultinomialLogistic
 
 from ._reference import cvxpy_group_graph_logistic, logistic_objective, random_structure
@@ -198,7 +202,7 @@ def test_warm_start_and_convergence_warning():
                                          max_iter=100000).fit(X, y)
     assert model.n_iter_ < fresh.n_iter_
     assert cold_iter > 0
-    with pytest.warns(ConvergenceWarning, match="did not converge"):
+    with pytest.warns(ConvergenceWarning, match="did not reach tol in 3 iterations"):
         GroupGraphLogisticRegression(0.001, max_iter=3).fit(X, y)
 
 
@@ -280,3 +284,33 @@ def test_column_name_groups_through_a_pipeline_need_pandas_output():
                                           graph=nx.Graph([(0, 1)])).fit(
         StandardScaler().fit_transform(X), y)
     np.testing.assert_allclose(pipe[-1].coef_, direct.coef_, atol=1e-8)
+
+
+@pytest.mark.parametrize("n_classes, fraction", [(3, 0.95), (2, 0.99), (3, 0.7)])
+def test_near_alpha_max_with_a_graph_the_inexact_prox_does_not_stop_early(n_classes, fraction):
+    """A step that the loose early prox made fail is retried more accurately, not taken for
+    convergence (it stopped at iteration 1 with zero coefficients)."""
+    pytest.importorskip("cvxpy")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 6))
+    y = rng.integers(0, n_classes, 60)
+    groups, edges = [[0, 1], [2, 3], [4, 5]], [(0, 1, 1.0), (2, 3, 1.0), (3, 4, 1.0)]
+    kwargs = {"groups": groups, "graph": np.array([e[:2] for e in edges]), "l1_reg": 0.3}
+    alpha = fraction * group_graph_logistic_alpha_max(X, y, **kwargs)
+    model = GroupGraphLogisticRegression(alpha, **kwargs).fit(X, y)  # the default tol
+    _, _, obj_ref = cvxpy_group_graph_logistic(X, y, alpha, groups=groups, edges=edges,
+                                               l1_reg=0.3, group_reg=1.0, graph_reg=1.0)
+    assert model.convergence_["converged"]
+    assert model.convergence_["gradient_mapping"] <= model.convergence_["threshold"]
+    assert model.convergence_["objective"] <= obj_ref * (1 + 1e-6)
+    assert np.any(model.coef_ != 0)
+
+
+def test_cv_log_loss_with_a_fold_that_misses_a_class():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(62, 5))
+    y = np.r_[np.zeros(30), np.ones(30), [2, 2]].astype(int)
+    X[y == 1] += 1.0
+    cv = GroupGraphLogisticRegressionCV(n_alphas=3, cv=3, scoring="neg_log_loss",
+                                        l1_reg=1.0).fit(X, y)
+    assert np.all(np.isfinite(cv.scores_)) and np.all(cv.scores_ < 0)

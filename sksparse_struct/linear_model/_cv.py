@@ -1,12 +1,13 @@
 """Cross-validated GroupGraphLasso and GroupGraphLogisticRegression: one path per fold."""
 
+import inspect
 from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.linear_model._base import LinearClassifierMixin
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, make_scorer
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
@@ -378,13 +379,21 @@ class GroupGraphLogisticRegressionCV(LinearClassifierMixin, _PathCV):
 
     def _score_path(self, problem, params, X_test, y_test, sw_test, alphas):
         """Held-out score of each alpha, through a model holding that alpha's solution."""
+        scorer = check_scoring(GroupGraphLogisticRegression(), scoring=self.scoring)
+        score_func = getattr(scorer, "_score_func", None)
+        if score_func is not None and "labels" in inspect.signature(score_func).parameters:
+            # a held-out fold may miss a class: tell probability scores (log loss) all the
+            # classes, as sklearn's LogisticRegressionCV does
+            scorer = make_scorer(score_func, greater_is_better=scorer._sign == 1,
+                                 response_method=scorer._response_method,
+                                 labels=self.classes_, **getattr(scorer, "_kwargs", {}))
         scores = []
         for alpha, theta in zip(alphas, params):
             model = GroupGraphLogisticRegression(alpha)
             W, b = problem.loss.split(theta)
             model.coef_, model.intercept_ = np.ascontiguousarray(W.T), b.copy()
             model.classes_, model.n_features_in_ = self.classes_, X_test.shape[1]
-            scores.append(check_scoring(model, scoring=self.scoring)(model, X_test, y_test))
+            scores.append(scorer(model, X_test, y_test))
         return np.asarray(scores)
 
     predict_proba = GroupGraphLogisticRegression.predict_proba

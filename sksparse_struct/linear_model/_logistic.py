@@ -175,8 +175,9 @@ class GroupGraphLogisticRegression(LinearClassifierMixin, BaseEstimator):
     n_iter_ : int
         Proximal gradient iterations (0 with the cvxpy solver).
     convergence_ : dict
-        ``converged``, ``objective`` (the objective above), ``gradient_mapping``
-        (the certificate) and ``threshold`` (``tol`` times its scale).
+        ``converged``, ``objective`` (the objective above) and, with the
+        default solver, ``gradient_mapping`` (the certificate) and
+        ``threshold`` (``tol`` times its scale).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when X has string column names.

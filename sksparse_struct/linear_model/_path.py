@@ -135,7 +135,8 @@ def group_graph_path(X, y, *, loss="squared", alphas=None, n_alphas=100, eps=1e-
         sklearn's ``lasso_path`` / ``coef_`` shapes.
     intercepts : ndarray of shape (n_alphas,) or (n_outputs, n_alphas)
     records : list of dict
-        One per alpha: ``converged``, ``n_iter``, ``objective`` and the solver's
+        One per alpha: ``converged``, ``n_iter``, ``objective`` and, for the
+        alphas that were solved (not those certified zero), the solver's
         certificate (``kkt_violation`` or ``gradient_mapping``).
 
     Examples

@@ -110,9 +110,12 @@ def solve_logistic(problem, alpha, *, start=None, tol, max_iter, verbose=0, warn
               f"(threshold {threshold:.2e})")
     if warn and not result.converged:
         warnings.warn(
-            f"proximal gradient did not converge in max_iter={max_iter} iterations at "
-            f"alpha={alpha:.4g} (gradient mapping {result.gradient_mapping:.2e} > tol * scale "
-            f"= {threshold:.2e}); increase max_iter or tol.",
+            f"proximal gradient did not reach tol in {result.n_iter} iterations "
+            f"(max_iter={max_iter}) at alpha={alpha:.4g}: gradient mapping "
+            f"{result.gradient_mapping:.2e} > tol * scale = {threshold:.2e}"
+            + ("; increase max_iter or tol." if result.n_iter >= max_iter else
+               "; the steps stopped decreasing the objective (with a graph term: the accuracy "
+               "of its iterative prox), increase tol."),
             ConvergenceWarning,
             stacklevel=3,
         )

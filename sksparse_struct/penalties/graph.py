@@ -124,6 +124,8 @@ class SeparablePlusFused:
         if D.shape[0] == 0:
             return self._primal(v, step)
         radius = step * self.fused.strength * self.fused.graph.weights
+        # a batch v of shape (p, k): the edge radii apply along the rows of u, shape (m, k)
+        radius = radius.reshape((-1,) + (1,) * (np.ndim(v) - 1))
         shape = (D.shape[0],) + np.shape(v)[1:]
         u = (np.zeros(shape) if self._dual is None or self._dual.shape != shape
              else np.clip(self._dual, -radius, radius))

@@ -176,10 +176,13 @@ class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, Transformer
         elif self.penalty == "lq":
             raise ValueError("penalty='lq' has no alpha_max: give alphas explicitly")
         else:
-            alpha_max = reduced_rank_alpha_max(
-                X, Y, penalty=self.penalty, rank=int(ranks[0]), epsilon=self.epsilon,
+            # the adaptive weights, hence alpha_max, depend on the rank: the grid starts at
+            # the largest, where every rank gives the all-zero model
+            alpha_max = max(reduced_rank_alpha_max(
+                X, Y, penalty=self.penalty, rank=int(rank), epsilon=self.epsilon,
                 adaptive_power=self.adaptive_power, fit_intercept=self.fit_intercept,
-                sample_weight=sample_weight)
+                sample_weight=sample_weight) for rank in (
+                    ranks if self.penalty == "adaptive_group_lasso" else ranks[:1]))
             alphas = alpha_grid(alpha_max, self.n_alphas, self.eps)
         jobs = [(r, k, train, test) for r in ranks for k, (train, test) in enumerate(folds)]
         errors = Parallel(n_jobs=self.n_jobs)(

@@ -58,6 +58,7 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
     objective = problem.loss_value(B, A) + penalty.value(row_norms(B))
     path = [objective]
     converged, inner_converged = False, True
+    decrease = np.inf
     start = time.perf_counter()
     for it in range(1, max_iter + 1):
         B_new, n_inner, inner_ok = problem.b_step(B, A, penalty.derivative(row_norms(B)), tol)
@@ -84,7 +85,8 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
         # iterations was continued, warm-started, by the next
         inner_converged = inner_ok
         path.append(new)
-        if objective - new <= tol * max(abs(new), np.finfo(float).tiny):
+        decrease = (objective - new) / max(abs(new), np.finfo(float).tiny)
+        if decrease <= tol:
             converged = True
             break
         objective = new
@@ -98,7 +100,7 @@ def alternating_minimization(problem, penalty, B, A, *, max_iter, tol, verbose=0
     if not converged:
         warnings.warn(
             f"{name} did not converge in max_iter={max_iter} iterations "
-            f"(last relative objective decrease {(objective - new) / max(abs(new), 1e-300):.2e} "
+            f"(last relative objective decrease {decrease:.2e} "
             f"> tol={tol}); increase max_iter or tol.",
             ConvergenceWarning,
         )

@@ -32,6 +32,8 @@ from .._protocol import require
 __all__ = ["Quadratic", "ProxGradResult", "accelerated_proximal_gradient"]
 
 _SMOOTH_NEEDS = ("state", "value_from_state", "gradient_from_state", "lipschitz")
+# an inexact prox whose steps keep failing after this much tightening is at round-off
+_MIN_TIGHTENING = 1e-24
 
 
 @dataclass
@@ -116,12 +118,13 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
     converged, mapping = False, np.inf
     it = 0
     inexact = hasattr(penalty, "gap_tol")
+    tightening = 1.0  # of the inexact prox, after a step it made fail (see below)
     for it in range(1, max_iter + 1):
         if inexact:
             # an iterative prox, accurate to a tenth of the last step (its gap bounds half the
             # squared error), and of the final stopping step: loose early, tight at the end
             step_length = max(mapping if np.isfinite(mapping) else scale, tol * scale) / L
-            penalty.gap_tol = 0.5 * (0.1 * step_length) ** 2
+            penalty.gap_tol = 0.5 * (0.1 * step_length) ** 2 * tightening
         f_y = smooth.value_from_state(y, sy)
         grad_y = smooth.gradient_from_state(y, sy)
         while True:  # backtracking: the quadratic upper model at y must hold at z
@@ -145,7 +148,11 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
                 break
         elif momentum:  # restart: next step is a plain proximal gradient step from x
             y, sy, t, momentum = x, sx, 1.0, False
+        elif inexact and tightening > _MIN_TIGHTENING:
+            # a plain step with an exact prox cannot increase f + h: this one was the error
+            # of the prox; retry it (and every later one) more accurately
+            tightening *= 1e-4
         else:  # a plain step from x cannot decrease f + h any more (round-off level)
-            converged = True
+            converged = not inexact or mapping <= tol * scale
             break
     return ProxGradResult(x, fx, it, converged, mapping)

@@ -51,10 +51,8 @@ import argparse
 import os
 import statistics
 import time
-import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from _common import add_common_arguments, apply_blas_threads, print_environment, print_table
 from sksparse_struct import (

@@ -584,7 +584,8 @@ def cell_row(cell):
             name for name, key in (("ours", "tol_ours"), ("peer", "tol_peer"))
             if cell.get(key) is None)
     elif cell.get("ratio") is not None and cell["ratio"] < target:
-        note = (note + "; " if note else "") + f"misses {target:g}x by {target / cell['ratio']:.2f}x"
+        miss = f"misses {target:g}x by {target / cell['ratio']:.2f}x"
+        note = f"{note}; {miss}" if note else miss
     ours_floor = (cell["seconds_ours"] / cell["floor"]
                   if cell.get("seconds_ours") and cell.get("floor") else None)
     support = (f"{cell['support']:.0%} ({cell['k']}/{cell['n_units']})" if "k" in cell

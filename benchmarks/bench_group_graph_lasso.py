@@ -60,9 +60,8 @@ from sksparse_struct import (
     group_graph_alpha_max,
     make_group_graph_regression,
 )
-from sksparse_struct._benchmark_speed import _incidence as incidence
 from sksparse_struct._benchmark_speed import fit_ours_linear, linear_objective, rel, \
-    scan_tolerance, time_interleaved
+    scan_tolerance, solve_cvxpy, time_interleaved
 from sksparse_struct._benchmark_speed import fit_skglm as _fit_skglm
 
 REFERENCE_TOL = 1e-10
@@ -119,23 +118,8 @@ def solve_cvxpy_vectorized(prob, alpha):
 
     Returns (w, b, compile_seconds, clarabel_seconds, total_seconds).
     """
-    import cvxpy as cp
-
-    X, y, n_groups = prob["X"], prob["y"], prob["n_groups"]
-    n, p = X.shape
-    w, b = cp.Variable(p), cp.Variable()
-    group_norms = cp.norm(cp.reshape(w, (n_groups, GROUP_SIZE), order="C"), 2, axis=1)
-    expr = (cp.sum_squares(y - X @ w - b) / (2 * n)
-            + alpha * np.sqrt(GROUP_SIZE) * cp.sum(group_norms)
-            + alpha * cp.norm1(incidence(prob["edges"], p) @ w))
-    problem = cp.Problem(cp.Minimize(expr))
-    start = time.perf_counter()
-    problem.solve(solver=cp.CLARABEL)
-    total = time.perf_counter() - start
-    if problem.status not in ("optimal", "optimal_inaccurate"):
-        raise RuntimeError(f"cvxpy status {problem.status}")
-    return (np.asarray(w.value, dtype=float), float(b.value), problem.compilation_time,
-            problem.solver_stats.solve_time, total)
+    total, w, b, problem = solve_cvxpy(prob, alpha, fit_intercept=True)
+    return w, b, problem.compilation_time, problem.solver_stats.solve_time, total
 
 
 def fit_estimator_cvxpy(prob, alpha):

@@ -65,6 +65,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._benchmark_pruning import _best_time
+
 __all__ = ["ALPHA_FRACTIONS", "FAMILIES", "SIZES", "SUPPORTS", "run_benchmark",
            "scan_tolerance", "time_interleaved"]
 
@@ -140,15 +142,6 @@ def time_interleaved(solvers, chosen, repeats):
                 times[name].append(seconds)
                 last[name] = (f, n_iter)
     return times, last
-
-
-def _best_time(func, repeats=3):
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 @contextmanager
@@ -294,7 +287,8 @@ def _incidence(edges, p):
 def solve_cvxpy(data, alpha, fit_intercept):
     """The group + graph objective as a vectorized cvxpy model solved by Clarabel.
 
-    Returns (seconds, w, b) with the time of ``problem.solve`` (compile + solve).
+    Returns (seconds, w, b, problem) with the time of ``problem.solve`` (compile +
+    solve; ``problem.compilation_time`` and ``problem.solver_stats.solve_time`` split it).
     """
     import cvxpy as cp
 
@@ -312,7 +306,8 @@ def solve_cvxpy(data, alpha, fit_intercept):
     seconds = time.perf_counter() - start
     if problem.status not in ("optimal", "optimal_inaccurate"):
         raise RuntimeError(f"cvxpy status {problem.status}")
-    return seconds, np.asarray(w.value, dtype=float), float(b.value) if fit_intercept else 0.0
+    return (seconds, np.asarray(w.value, dtype=float), float(b.value) if fit_intercept else 0.0,
+            problem)
 
 
 def fit_ours_rrr(X, Y, rank, alpha, tol, fit_intercept=True):
@@ -413,12 +408,12 @@ def profile_rrr(X, Y, alpha, tol, fit_intercept):
 def floor_pass(X):
     """One pass over the data: ``X.T @ (X @ v)``, best of 3."""
     v = np.random.RandomState(0).standard_normal(X.shape[1])
-    return _best_time(lambda: X.T @ (X @ v))
+    return _best_time(lambda: X.T @ (X @ v), 3)
 
 
 def floor_gram(X, Y):
     """Forming the Gram matrix and ``X.T @ Y``, best of 3."""
-    return _best_time(lambda: (X.T @ X, X.T @ Y))
+    return _best_time(lambda: (X.T @ X, X.T @ Y), 3)
 
 
 # ----------------------------------------------------------------------------- cells
@@ -452,7 +447,7 @@ def run_linear_cell(family, size, support, density, data, alpha_fraction, fit_in
 
     if with_graph:
         def peer(tol):
-            seconds, w, b = solve_cvxpy(data, alpha, fit_intercept)
+            seconds, w, b, _ = solve_cvxpy(data, alpha, fit_intercept)
             return seconds, linear_objective(data, w, b, alpha, True), True, "-"
 
         first = peer(None)
@@ -514,24 +509,28 @@ def _alpha_max(family, data, fit_intercept):
                                  fit_intercept=fit_intercept)
 
 
-def cells_of(families, size, supports, densities, alpha_fractions, intercepts):
+SHAPES = ("n<p", "n>p")  # the order of the sizes in SIZES
+
+
+def cells_of(families, size, supports, densities, alpha_fractions, intercepts, shapes=SHAPES):
     """Every cell of the grid, in running order, as (family, size, support, density,
     fit_intercept, alpha_fraction)."""
     return [(family, shape, support, density, fit_intercept, fraction)
-            for family in families for shape in SIZES[size][family] for support in supports
-            for density in densities for fit_intercept in intercepts
+            for family in families
+            for label, shape in zip(SHAPES, SIZES[size][family]) if label in shapes
+            for support in supports for density in densities for fit_intercept in intercepts
             for fraction in alpha_fractions]
 
 
 def run_grid(families=FAMILIES, *, size="grid", supports=SUPPORTS, densities=DENSITIES,
-             alpha_fractions=ALPHA_FRACTIONS, intercepts=INTERCEPTS, repeats=3, seed=0,
-             progress=None, on_cell=None):
+             alpha_fractions=ALPHA_FRACTIONS, intercepts=INTERCEPTS, shapes=SHAPES, repeats=3,
+             seed=0, progress=None, on_cell=None):
     """Measure every cell; returns the list of cell dicts (see :func:`_cell`).
 
     ``progress(done, total, label)`` is called after each cell and ``on_cell(cell)``
     with each finished cell.
     """
-    todo = cells_of(families, size, supports, densities, alpha_fractions, intercepts)
+    todo = cells_of(families, size, supports, densities, alpha_fractions, intercepts, shapes)
     if "group" in families:
         warm_up(densities, intercepts)
     results, cache = [], {}
@@ -629,9 +628,9 @@ SUMMARY_HEADERS = ["family", "peer", "cells", "measured", "median peer / ours", 
 
 
 def run_benchmark(families=FAMILIES, *, size="grid", supports=SUPPORTS, densities=DENSITIES,
-                  alpha_fractions=ALPHA_FRACTIONS, intercepts=INTERCEPTS, repeats=3, seed=0,
-                  blas_threads=None, progress=True, prog="sksparse-struct benchmark speed",
-                  stream=None):
+                  alpha_fractions=ALPHA_FRACTIONS, intercepts=INTERCEPTS, shapes=SHAPES,
+                  repeats=3, seed=0, blas_threads=None, progress=True,
+                  prog="sksparse-struct benchmark speed", stream=None):
     """Run the grid and print one table per family and the summary (Markdown).
 
     Returns the exit status (0; 1 when a cell failed).
@@ -648,12 +647,13 @@ def run_benchmark(families=FAMILIES, *, size="grid", supports=SUPPORTS, densitie
         from threadpoolctl import threadpool_limits
 
         limit = threadpool_limits(blas_threads)
-    todo = cells_of(families, size, supports, densities, alpha_fractions, intercepts)
+    todo = cells_of(families, size, supports, densities, alpha_fractions, intercepts, shapes)
     say(f"{prog}: size '{size}', {len(todo)} cells; repeats {repeats}, seed {seed}, "
         f"BLAS threads {blas_threads or 'library default'}")
     for family in families:
         say(f"  {family} against {PEERS[family]}: shapes "
-            + ", ".join(_shape_label(family, s) for s in SIZES[size][family]))
+            + ", ".join(_shape_label(family, s)
+                        for label, s in zip(SHAPES, SIZES[size][family]) if label in shapes))
     say(f"  supports {', '.join(f'{s:.0%}' for s in supports)}; X {', '.join(densities)} "
         f"(sparse: {SPARSE_DENSITY:.0%} of the entries); alpha/alpha_max "
         f"{', '.join(map(str, alpha_fractions))}; intercept "
@@ -665,7 +665,8 @@ def run_benchmark(families=FAMILIES, *, size="grid", supports=SUPPORTS, densitie
 
     try:
         cells = run_grid(families, size=size, supports=supports, densities=densities,
-                         alpha_fractions=alpha_fractions, intercepts=intercepts, repeats=repeats,
+                         alpha_fractions=alpha_fractions, intercepts=intercepts, shapes=shapes,
+                         repeats=repeats,
                          seed=seed, progress=(lambda d, t, label: bar(d, label)) if bar else None,
                          on_cell=on_cell)
     finally:

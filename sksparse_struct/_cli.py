@@ -180,6 +180,8 @@ def _add_speed_parser(targets):
                        metavar="FRACTION",
                        help="fraction of the groups (rows) in the true support (repeat; "
                             f"default: {' '.join(map(str, SUPPORTS))})")
+    speed.add_argument("--shape", action="append", dest="shapes", choices=["n<p", "n>p"],
+                       help="the shape of the sizes (repeat; default: both)")
     speed.add_argument("--density", action="append", dest="densities",
                        choices=["dense", "sparse"], help="X (repeat; default: both)")
     speed.add_argument("--intercept", action="append", dest="intercepts",
@@ -196,13 +198,14 @@ def _add_speed_parser(targets):
 
 def _speed_options(args):
     """The grid options of ``benchmark speed`` (None: the default of :func:`run_benchmark`)."""
-    from ._benchmark_speed import ALPHA_FRACTIONS, DENSITIES, FAMILIES, INTERCEPTS, SUPPORTS
+    from ._benchmark_speed import ALPHA_FRACTIONS, DENSITIES, FAMILIES, INTERCEPTS, SHAPES, \
+        SUPPORTS
 
     return dict(
         families=tuple(args.families or FAMILIES), size=args.size,
         alpha_fractions=tuple(args.alphas or ALPHA_FRACTIONS),
         supports=tuple(args.supports or SUPPORTS),
-        densities=tuple(args.densities or DENSITIES),
+        densities=tuple(args.densities or DENSITIES), shapes=tuple(args.shapes or SHAPES),
         intercepts=(tuple(i == "yes" for i in args.intercepts) if args.intercepts
                     else INTERCEPTS),
         repeats=args.repeats, seed=args.random_state, blas_threads=args.blas_threads,

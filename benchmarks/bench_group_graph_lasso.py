@@ -51,10 +51,8 @@ import argparse
 import os
 import statistics
 import time
-import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
 from _common import add_common_arguments, apply_blas_threads, print_environment, print_table
 from sksparse_struct import (
@@ -62,13 +60,12 @@ from sksparse_struct import (
     group_graph_alpha_max,
     make_group_graph_regression,
 )
+from sksparse_struct._benchmark_speed import fit_ours_linear, linear_objective, rel, \
+    scan_tolerance, solve_cvxpy, time_interleaved
+from sksparse_struct._benchmark_speed import fit_skglm as _fit_skglm
 
-TOL_GRID = [10.0**-k for k in range(2, 11)]
 REFERENCE_TOL = 1e-10
 EQUAL_OBJECTIVE_RTOL = 1e-6
-MAX_ITER_OURS = 20_000  # ADMM iterations; far above what any fit here needs
-# skglm outer (working-set) iterations; its default of 50 can stop tight fits early
-MAX_ITER_SKGLM = 1_000
 GROUP_SIZE = 10
 OURS, SKGLM = "GroupGraphLasso", "skglm GroupLasso"
 
@@ -88,28 +85,9 @@ def make_problem(n, p, n_informative, seed):
     return dict(X=X, y=y, labels=labels, graph=graph, edges=edges, n_groups=n_groups)
 
 
-def incidence(edges, p):
-    """Oriented incidence matrix: one row e_j - e_k per edge (j, k)."""
-    m = len(edges)
-    rows = np.repeat(np.arange(m), 2)
-    vals = np.tile([1.0, -1.0], m)
-    return sp.csr_matrix((vals, (rows, edges.ravel())), shape=(m, p))
-
-
 def objective(prob, w, b, alpha, with_graph):
     """The benchmarked objective at (w, b), computed independently of every solver."""
-    X, y = prob["X"], prob["y"]
-    r = y - X @ w - b
-    group_norms = np.linalg.norm(w.reshape(prob["n_groups"], GROUP_SIZE), axis=1)
-    value = 0.5 * float(r @ r) / X.shape[0] + alpha * np.sqrt(GROUP_SIZE) * float(group_norms.sum())
-    if with_graph:
-        j, k = prob["edges"].T
-        value += alpha * float(np.abs(w[j] - w[k]).sum())
-    return value
-
-
-def rel(a, ref):
-    return (a - ref) / abs(ref)
+    return linear_objective(prob, w, b, alpha, with_graph)
 
 
 # ---------------------------------------------------------------- solvers
@@ -117,33 +95,12 @@ def rel(a, ref):
 
 def fit_ours(prob, alpha, tol, with_graph):
     """One timed fit of GroupGraphLasso; returns (seconds, model, converged)."""
-    model = GroupGraphLasso(alpha, groups=prob["labels"],
-                            graph=prob["graph"] if with_graph else None,
-                            tol=tol, max_iter=MAX_ITER_OURS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence is read from convergence_ instead
-        start = time.perf_counter()
-        model.fit(prob["X"], prob["y"])
-        seconds = time.perf_counter() - start
-    return seconds, model, bool(model.convergence_["converged"])
+    return fit_ours_linear(prob, alpha, tol, with_graph, fit_intercept=True)
 
 
 def fit_skglm(prob, X_fortran, alpha, tol):
     """One timed fit of skglm.GroupLasso; returns (seconds, model, converged)."""
-    from skglm import GroupLasso
-    from sklearn.exceptions import ConvergenceWarning
-
-    n_groups = prob["n_groups"]
-    groups = [list(range(g * GROUP_SIZE, (g + 1) * GROUP_SIZE)) for g in range(n_groups)]
-    model = GroupLasso(groups=groups, alpha=alpha, weights=np.full(n_groups, np.sqrt(GROUP_SIZE)),
-                       tol=tol, max_iter=MAX_ITER_SKGLM, fit_intercept=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        start = time.perf_counter()
-        model.fit(X_fortran, prob["y"])
-        seconds = time.perf_counter() - start
-    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    return seconds, model, converged
+    return _fit_skglm(X_fortran, prob["y"], prob["n_groups"], alpha, tol, fit_intercept=True)
 
 
 def warm_up():
@@ -161,23 +118,8 @@ def solve_cvxpy_vectorized(prob, alpha):
 
     Returns (w, b, compile_seconds, clarabel_seconds, total_seconds).
     """
-    import cvxpy as cp
-
-    X, y, n_groups = prob["X"], prob["y"], prob["n_groups"]
-    n, p = X.shape
-    w, b = cp.Variable(p), cp.Variable()
-    group_norms = cp.norm(cp.reshape(w, (n_groups, GROUP_SIZE), order="C"), 2, axis=1)
-    expr = (cp.sum_squares(y - X @ w - b) / (2 * n)
-            + alpha * np.sqrt(GROUP_SIZE) * cp.sum(group_norms)
-            + alpha * cp.norm1(incidence(prob["edges"], p) @ w))
-    problem = cp.Problem(cp.Minimize(expr))
-    start = time.perf_counter()
-    problem.solve(solver=cp.CLARABEL)
-    total = time.perf_counter() - start
-    if problem.status not in ("optimal", "optimal_inaccurate"):
-        raise RuntimeError(f"cvxpy status {problem.status}")
-    return (np.asarray(w.value, dtype=float), float(b.value), problem.compilation_time,
-            problem.solver_stats.solve_time, total)
+    total, w, b, problem = solve_cvxpy(prob, alpha, fit_intercept=True)
+    return w, b, problem.compilation_time, problem.solver_stats.solve_time, total
 
 
 def fit_estimator_cvxpy(prob, alpha):
@@ -225,37 +167,6 @@ def bench_cvxpy(n, p, args):
                      f"{f_est:.10f}", f"{rel(f_est, f_cp):+.1e}",
                      f"{t_est / ours_seconds[1e-4]:.0f}x", ""])
     return rows
-
-
-def scan_tolerance(fit, f_star):
-    """Loosest tol of TOL_GRID at which ``fit(tol)`` is within EQUAL_OBJECTIVE_RTOL of f*.
-
-    Returns (tol or None, trace) with trace entries (tol, seconds, rel_gap, converged).
-    """
-    trace = []
-    for tol in TOL_GRID:
-        seconds, f, converged = fit(tol)
-        gap = rel(f, f_star)
-        trace.append((tol, seconds, gap, converged))
-        if gap <= EQUAL_OBJECTIVE_RTOL:
-            return tol, trace
-    return None, trace
-
-
-def time_interleaved(solvers, chosen, repeats):
-    """``repeats`` timed fits per solver at its chosen tol, alternating which goes first
-    so that slow phases of the machine hit both. Returns times and the last fit's
-    objective and iteration count per solver."""
-    times = {name: [] for name in solvers}
-    last = {}
-    order = list(solvers)
-    for r in range(repeats):
-        for name in (order if r % 2 == 0 else order[::-1]):
-            if chosen[name] is not None:
-                seconds, f, _, n_iter = solvers[name](chosen[name])
-                times[name].append(seconds)
-                last[name] = (f, n_iter)
-    return times, last
 
 
 def bench_skglm(n, p, args):

@@ -38,11 +38,8 @@ Run ``python benchmarks/bench_sparse_reduced_rank.py`` (about 10 minutes on
 import argparse
 import statistics
 import time
-import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import MultiTaskLasso
 
 from _common import add_common_arguments, apply_blas_threads, print_environment, print_table
 from sksparse_struct import (
@@ -50,6 +47,8 @@ from sksparse_struct import (
     make_sparse_reduced_rank_regression,
     reduced_rank_alpha_max,
 )
+from sksparse_struct._benchmark_speed import fit_ours_rrr, fit_peer_rrr, rel, rrr_objective, \
+    setup_peer_rrr
 from sksparse_struct.reduced_rank._problem import ReducedRankProblem
 
 PENALTIES = ["group_lasso", "adaptive_group_lasso", "mcp", "scad", "log", "lq"]
@@ -119,18 +118,11 @@ def bench_accuracy(args):
 # ---------------------------------------------------------------- 2. speed
 
 
-def objective(Xc, Yc, B, A, alpha):
-    R = Yc - (Xc @ B) @ A.T
-    return 0.5 * np.sum(R**2) / Xc.shape[0] + alpha * np.sum(np.linalg.norm(B, axis=1))
+objective = rrr_objective
 
 
 def fit_ours(X, Y, rank, alpha, tol):
-    model = SparseReducedRankRegression(rank=rank, alpha=alpha, tol=tol, max_iter=1000)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, Y)
-    return time.perf_counter() - start, model.B_, model.A_
+    return fit_ours_rrr(X, Y, rank, alpha, tol)
 
 
 def setup_ours(X, Y, rank):
@@ -143,11 +135,7 @@ def setup_ours(X, Y, rank):
 
 def setup_peer(X, Y, rank):
     """The peer's reduced-rank start: least squares and an SVD of the fitted values."""
-    Xc = np.asfortranarray(X - X.mean(axis=0))
-    Yc = Y - Y.mean(axis=0)
-    C_ols = np.linalg.lstsq(Xc, Yc, rcond=None)[0]
-    A = np.linalg.svd(Xc @ C_ols, full_matrices=False)[2][:rank].T
-    return Xc, Yc, C_ols @ A, A
+    return setup_peer_rrr(X, Y, rank)
 
 
 def timed_setup_peer(X, Y, rank):
@@ -156,29 +144,9 @@ def timed_setup_peer(X, Y, rank):
     return time.perf_counter() - start
 
 
-def fit_peer(X, Y, rank, alpha, tol, max_outer=1000):
+def fit_peer(X, Y, rank, alpha, tol):
     """Alternating minimization with MultiTaskLasso as the B-step (the common approach)."""
-    start = time.perf_counter()
-    Xc, Yc, B, A = setup_peer(X, Y, rank)
-    mtl = MultiTaskLasso(alpha=alpha, fit_intercept=False, tol=tol, max_iter=100000,
-                         warm_start=True, copy_X=False)
-    f_old = objective(Xc, Yc, B, A, alpha)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        for _ in range(max_outer):
-            mtl.coef_ = np.ascontiguousarray(B.T)  # warm start the B-step
-            B = mtl.fit(Xc, Yc @ A).coef_.T
-            U, _, Vt = np.linalg.svd(Yc.T @ (Xc @ B), full_matrices=False)
-            A = U @ Vt
-            f = objective(Xc, Yc, B, A, alpha)
-            if f_old - f <= tol * f:
-                break
-            f_old = f
-    return time.perf_counter() - start, B, A
-
-
-def rel(a, ref):
-    return (a - ref) / abs(ref)
+    return fit_peer_rrr(X, Y, rank, alpha, tol)
 
 
 def bench_speed(n, p, q, rank, n_informative, args):

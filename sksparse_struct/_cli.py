@@ -15,6 +15,13 @@ Subcommands:
     LeNet-300-100 on MNIST with SparseMLPClassifier and every penalty:
     accuracy, sparsity, surviving neurons, cost and speed of the compact
     network, and the epoch time against scikit-learn's MLPClassifier.
+
+``benchmark speed``
+    The speed grid: GroupGraphLasso against cvxpy/Clarabel (with a graph)
+    and skglm's GroupLasso (groups only), SparseReducedRankRegression
+    against alternating MultiTaskLasso, at equal objective over support
+    sizes, shapes, dense and sparse X, alphas and intercepts, with a
+    per-phase profile of each fit beside the floor of its cell.
 """
 
 import argparse
@@ -142,6 +149,75 @@ def _add_pruning_parser(targets):
                               "else ~/sksparse_struct_data)")
     pruning.add_argument("--no-progress", action="store_true", help="print no progress bar")
     pruning.set_defaults(handler=_benchmark_pruning)
+    _add_speed_parser(targets)
+
+
+def _add_speed_parser(targets):
+    from ._benchmark_speed import ALPHA_FRACTIONS, FAMILIES, SIZES, SUPPORTS
+
+    speed = targets.add_parser(
+        "speed", help="speed grid against cvxpy/Clarabel, skglm and MultiTaskLasso",
+        description="Time GroupGraphLasso (with a graph: against cvxpy with Clarabel; groups "
+                    "only: against skglm's GroupLasso) and SparseReducedRankRegression "
+                    "(against alternating MultiTaskLasso) to reach the same objective within "
+                    "1e-6 (relative), interleaved, over a grid: support fraction, n < p and "
+                    "n > p, dense and sparse X, alpha as a fraction of alpha_max, with and "
+                    "without intercept. Prints every cell with a profile of our fit (setup, "
+                    "iterations, finishing) and the floor of the cell (one pass over the "
+                    "data, or forming the Gram matrix), then the median ratio and the worst "
+                    "cell per peer. A progress bar over the cells goes to stderr. Needs cvxpy "
+                    "and skglm for their families.")
+    speed.add_argument("--family", action="append", dest="families", metavar="NAME",
+                       choices=FAMILIES,
+                       help=f"family to run (repeat for several; default: {' '.join(FAMILIES)})")
+    speed.add_argument("--size", choices=list(SIZES), default="grid",
+                       help="problem sizes: quick (seconds), grid (the default), issue "
+                            "(the sizes of the issue, hours)")
+    speed.add_argument("--alpha", action="append", dest="alphas", type=float, metavar="FRACTION",
+                       help="alpha / alpha_max (repeat for several; default: "
+                            f"{' '.join(map(str, ALPHA_FRACTIONS))})")
+    speed.add_argument("--support", action="append", dest="supports", type=float,
+                       metavar="FRACTION",
+                       help="fraction of the groups (rows) in the true support (repeat; "
+                            f"default: {' '.join(map(str, SUPPORTS))})")
+    speed.add_argument("--shape", action="append", dest="shapes", choices=["n<p", "n>p"],
+                       help="the shape of the sizes (repeat; default: both)")
+    speed.add_argument("--density", action="append", dest="densities",
+                       choices=["dense", "sparse"], help="X (repeat; default: both)")
+    speed.add_argument("--intercept", action="append", dest="intercepts",
+                       choices=["yes", "no"], help="fit_intercept (repeat; default: both)")
+    speed.add_argument("--repeats", type=_positive_int, default=3, metavar="N",
+                       help="timed fits per solver and cell, interleaved (median; default: 3)")
+    speed.add_argument("--random-state", type=int, default=0, metavar="INT",
+                       help="seed of the data (default: 0)")
+    speed.add_argument("--blas-threads", type=_positive_int, default=None, metavar="N",
+                       help="limit BLAS threads (default: the library default)")
+    speed.add_argument("--no-progress", action="store_true", help="print no progress bar")
+    speed.set_defaults(handler=_benchmark_speed)
+
+
+def _speed_options(args):
+    """The grid options of ``benchmark speed`` (None: the default of :func:`run_benchmark`)."""
+    from ._benchmark_speed import ALPHA_FRACTIONS, DENSITIES, FAMILIES, INTERCEPTS, SHAPES, \
+        SUPPORTS
+
+    return dict(
+        families=tuple(args.families or FAMILIES), size=args.size,
+        alpha_fractions=tuple(args.alphas or ALPHA_FRACTIONS),
+        supports=tuple(args.supports or SUPPORTS),
+        densities=tuple(args.densities or DENSITIES), shapes=tuple(args.shapes or SHAPES),
+        intercepts=(tuple(i == "yes" for i in args.intercepts) if args.intercepts
+                    else INTERCEPTS),
+        repeats=args.repeats, seed=args.random_state, blas_threads=args.blas_threads,
+        progress=not args.no_progress)
+
+
+def _benchmark_speed(args):
+    from ._benchmark_speed import run_benchmark
+
+    options = _speed_options(args)
+    return run_benchmark(options.pop("families"), **options,
+                         prog="sksparse-struct benchmark speed")
 
 
 def _benchmark_pruning(args):

@@ -49,20 +49,19 @@ class _PathCV(BaseEstimator):
             alphas = np.sort(np.asarray(self.alphas, dtype=float).ravel())[::-1]
             if alphas.size == 0 or np.any(alphas < 0):
                 raise ValueError("alphas must be a non-empty array of non-negative values")
-            return alphas, None
+            return alphas
         extra = {} if classes is None else {"classes": classes}
         _, problem = build_path_problem(X, y, sample_weight, self._loss,
                                         feature_names=feature_names, **self._structure(),
                                         **extra)
         if not problem.has_penalty:  # nothing to regularize: the grid is alpha = 0
-            return np.zeros(1), None
-        alpha_max = problem.alpha_max_bound()
-        return alpha_grid(alpha_max, self.n_alphas, self.eps), alpha_max
+            return np.zeros(1)
+        return alpha_grid(problem.alpha_max_bound(), self.n_alphas, self.eps)
 
     def _cross_validate(self, X, y, sample_weight, classes):
         feature_names = getattr(self, "feature_names_in_", None)
         folds = list(check_cv(self.cv, y, classifier=self._loss == "logistic").split(X, y))
-        alphas, _ = self._alphas(X, y, sample_weight, feature_names, classes)
+        alphas = self._alphas(X, y, sample_weight, feature_names, classes)
         if self.verbose:
             print(f"[{type(self).__name__}] {len(folds)} folds x {alphas.size} alphas")
         scores = Parallel(n_jobs=self.n_jobs)(

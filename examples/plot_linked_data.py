@@ -102,11 +102,12 @@ accuracy = np.mean(predicted == target[test])
 
 print(f"{title}: {target.size} nodes, {graph.number_of_edges()} edges, {train.size} training "
       f"and {test.size} test nodes; fitted in {elapsed:.1f} s\n")
-print("cross-fitted accuracy of the training nodes, by propagation strength")
-print(f"{'features':>10} {'residuals':>10} {'accuracy':>9}")
-for (beta_f, beta_r), loo in clf.selection_.items():
-    print(f"{beta_f:>10g} {beta_r:>10g} {loo:>9.3f}")
+print("cross-fitted accuracy of the training nodes, by link trust")
+print(f"{'features':>10} {'links':>6} {'residuals':>10} {'accuracy':>9}")
+for (beta_f, links, beta_r), loo in clf.selection_.items():
+    print(f"{beta_f:>10g} {'on' if links else 'off':>6} {beta_r:>10g} {loo:>9.3f}")
 print(f"\nchosen: feature_propagation={clf.feature_propagation_:g}, "
+      f"dictionary_links={clf.dictionary_links_}, "
       f"residual_propagation={clf.residual_propagation_:g}; test accuracy {accuracy:.3f}")
 
 # %%

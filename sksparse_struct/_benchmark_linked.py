@@ -260,6 +260,7 @@ def _ours(params, *, knn=False, keep_model=False):
             clf = JointGroupGraphClassifier(graph, data.features, alpha=alpha, **params)
             clf.fit(data.ids[train], data.target[train])
             chosen = {"alpha": alpha, "feature_propagation_": clf.feature_propagation_,
+                      "dictionary_links_": clf.dictionary_links_,
                       "residual_propagation_": clf.residual_propagation_}
             return (clf.score(data.ids[val], data.target[val]),
                     clf.score(data.ids[test], data.target[test]), chosen,
@@ -440,8 +441,10 @@ def format_accuracy(accuracy, methods=METHODS):
             row.append(f"{mean:.3f} ± {std:.3f}")
         rows.append(row)
     joint = {name: accuracy[name]["results"][JOINT] for name in names}
-    rows.append(["joint: chosen (feature_propagation_, residual_propagation_)"]
+    rows.append(["joint: chosen (feature_propagation_, dictionary_links_, "
+                 "residual_propagation_)"]
                 + [_counts([(f"{r.chosen['feature_propagation_']:g}",
+                             "on" if r.chosen["dictionary_links_"] else "off",
                              f"{r.chosen['residual_propagation_']:g}") for r in joint[name]])
                    .replace("'", "") for name in names])
     rows.append(["joint: chosen alpha"]
@@ -594,6 +597,7 @@ def measure_scale(n_nodes=SCALE_NODES, *, random_state=0):
         "predict": total - fitted, "total": total, "accuracy": float(correct.mean()),
         "test_accuracy": float(correct[in_test].mean()),
         "betas": (clf.feature_propagation_, clf.residual_propagation_),
+        "links": clf.dictionary_links_,
         "n_convergence_warnings": _count_convergence(caught),
         "max_rss_gb": _peak_memory_gb(),
     }
@@ -614,8 +618,8 @@ def format_scale(scale):
             f"{scale['generate']:.1f} s, not timed below).\n"
             f"  fit with defaults {scale['fit']:.1f} s + predict of the {scale['n_unlabelled']} "
             f"unlabelled nodes {scale['predict']:.2f} s = {scale['total']:.1f} s wall; "
-            f"chosen (feature_propagation_, residual_propagation_) = "
-            f"({scale['betas'][0]:g}, {scale['betas'][1]:g}); accuracy on the unlabelled nodes "
+            f"chosen (feature_propagation_, dictionary_links_, residual_propagation_) = "
+            f"({scale['betas'][0]:g}, {scale['links']}, {scale['betas'][1]:g}); accuracy on the unlabelled nodes "
             f"{scale['accuracy']:.3f} (test split {scale['test_accuracy']:.3f}); "
             f"ConvergenceWarnings {scale['n_convergence_warnings']}; peak resident memory of the "
             f"process {scale['max_rss_gb']:.1f} GB")

@@ -366,7 +366,8 @@ def _linked_classifier_demo(random_state, ax=None):
         model.fit(nodes[train], data.target[train])
         fit_time = time.perf_counter() - start
         correct = model.predict(nodes[test]) == data.target[test]
-        fitted = (f"{name}, auto propagation: features {model.feature_propagation_:g}, "
+        fitted = (f"{name}, auto link trust: features {model.feature_propagation_:g}, "
+                  f"dictionary links {'on' if model.dictionary_links_ else 'off'}, "
                   f"residuals {model.residual_propagation_:g}" if not variant
                   else f"{name}, no propagation")
         rows.append(DemoRow.classification("JointGroupGraphClassifier", fitted, correct.mean(),

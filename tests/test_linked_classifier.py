@@ -11,6 +11,7 @@ so comparisons of the two representations allow ~1e-6 relative differences.
 
 import concurrent.futures
 import pickle
+import re
 import warnings
 
 import networkx as nx
@@ -79,8 +80,10 @@ class Reference:
         norms = np.linalg.norm(Z, axis=1, keepdims=True)
         self.H = Z / np.where(norms > 0, norms, 1.0)
         self.D = self.H[self.rows]
-        # dictionary graph: 1 for a link, 1/2 for a shared neighbour
+        # dictionary graph: 1 for a link, else 1/2 min(1, sum of 1/(d_m - 1) over the
+        # shared neighbours m)
         linked = A > 0
+        d = linked.sum(axis=1)
         m = self.rows.size
         W = np.zeros((m, m))
         for j in range(m):
@@ -90,8 +93,9 @@ class Reference:
                 a, b = self.rows[j], self.rows[k]
                 if linked[a, b]:
                     W[j, k] = 1.0
-                elif np.any(linked[a] & linked[b]):
-                    W[j, k] = 0.5
+                else:
+                    shared = np.flatnonzero(linked[a] & linked[b])
+                    W[j, k] = 0.5 * min(1.0, float(np.sum(1.0 / (d[shared] - 1.0))))
         same = self.y[:, None] == self.y[None, :]
         # the fraction of an atom's link weight that reaches other classes (0 without links)
         total, cross = W.sum(axis=1), np.sum(W * ~same, axis=1)
@@ -177,7 +181,8 @@ CVXPY_CASES = {
 
 def _compare_with_cvxpy(n_nodes, n_classes, homophily, seed, off, beta_f, beta_r):
     data, train, _ = _data(n_nodes, n_classes, homophily=homophily, seed=seed)
-    params = dict(REGS, feature_propagation=beta_f, residual_propagation=beta_r)
+    params = dict(REGS, feature_propagation=beta_f, residual_propagation=beta_r,
+                  dictionary_links=True)
     if off is not None:
         params[off] = 0.0
     X, nodes = _ids(train), _ids(np.arange(n_nodes))
@@ -263,8 +268,8 @@ def test_decision_layer_matches_docstring():
     """Residuals, their propagation, decision_function, predict_proba and predict."""
     data, train, test = _data(40, 3, homophily=0.9, seed=5)
     est = JointGroupGraphClassifier(data.graph, data.features, feature_propagation=0.5,
-                                    residual_propagation=0.8, tol=1e-8, max_iter=20000,
-                                    **REGS).fit(_ids(train), data.target[train])
+                                    residual_propagation=0.8, dictionary_links=True, tol=1e-8,
+                                    max_iter=20000, **REGS).fit(_ids(train), data.target[train])
     ref = _reference(est, data, train)
     np.testing.assert_allclose(est.problem_.gram, ref.D @ ref.D.T, atol=1e-6)  # float32 H
     codes = est.codes_.toarray().T
@@ -290,10 +295,11 @@ def test_cross_fitted_selection_is_the_documented_accuracy():
     data, train, _ = _data(30, 3, homophily=0.2, seed=6, signal=0.2)  # not all correct
     beta_r = 0.5
     est = JointGroupGraphClassifier(data.graph, data.features, feature_propagation=0.5,
-                                    residual_propagation=beta_r, tol=1e-9, max_iter=100000,
+                                    residual_propagation=beta_r, dictionary_links=True,
+                                    tol=1e-9, max_iter=100000,
                                     **REGS).fit(_ids(train), data.target[train])
     # two stages: beta_f on the labelled nodes' own residuals, then beta_r
-    assert set(est.selection_) == {(0.5, 0.0), (0.5, beta_r)}
+    assert set(est.selection_) == {(0.5, True, 0.0), (0.5, True, beta_r)}
     ref = _reference(est, data, train)
     R = ref.class_residuals(ref.H, ref.cvxpy_codes(ref.H))
     m = ref.rows.size
@@ -313,7 +319,7 @@ def test_cross_fitted_selection_is_the_documented_accuracy():
     order = np.sort(held_out, axis=1)
     own_ambiguous = np.sum(order[:, 1] - order[:, 0] < 1e-6)
     own_correct = np.sum(np.argmin(held_out, axis=1) == ref.y)
-    assert abs(est.selection_[(0.5, 0.0)] * m - own_correct) <= own_ambiguous
+    assert abs(est.selection_[(0.5, True, 0.0)] * m - own_correct) <= own_ambiguous
     # stage 2: the labelled node's residual replaced by its held-out one in R-hat
     correct, ambiguous = 0, 0
     for j, row in enumerate(ref.rows):
@@ -324,7 +330,7 @@ def test_cross_fitted_selection_is_the_documented_accuracy():
         ambiguous += order[1] - order[0] < 1e-6
         correct += np.argmin(score) == ref.y[j]
     assert 0 < correct < m  # an informative case: a model that sees itself gets all right
-    assert abs(est.selection_[(0.5, beta_r)] * m - correct) <= ambiguous
+    assert abs(est.selection_[(0.5, True, beta_r)] * m - correct) <= ambiguous
 
 
 # ------------------------------------------------------------------ group 3: behaviour
@@ -355,15 +361,17 @@ def _link_free(seeds, n_nodes, signal):
         joint, alone, est = _accuracies(data, train, test)
         scores.append((joint, alone))
         beta_f, beta_r = est.feature_propagation_, est.residual_propagation_
+        links = est.dictionary_links_
         chosen.append((beta_f, beta_r))
-        # every pair tried: each beta_f of the grid (on own residuals, beta_r = 0), then
-        # each beta_r of the grid with the chosen beta_f
-        assert set(est.selection_) == ({(f, 0.0) for f in (0.0, 0.5, 0.8)}
-                                       | {(beta_f, r) for r in (0.0, 0.5, 0.8, 0.9)})
-        # each stage keeps its best, ties to the weaker propagation
-        stage_1 = [est.selection_[(f, 0.0)] for f in (0.0, 0.5, 0.8)]
-        assert beta_f == (0.0, 0.5, 0.8)[int(np.argmax(stage_1))]
-        stage_2 = [est.selection_[(beta_f, r)] for r in (0.0, 0.5, 0.8, 0.9)]
+        # every candidate tried: each beta_f of the grid with the dictionary links off and
+        # on (on own residuals, beta_r = 0), then each beta_r of the grid with the choice
+        first = [(f, on) for f in (0.0, 0.5, 0.8) for on in (False, True)]
+        assert set(est.selection_) == ({(f, on, 0.0) for f, on in first}
+                                       | {(beta_f, links, r) for r in (0.0, 0.5, 0.8, 0.9)})
+        # each stage keeps its best, ties to the candidate that trusts the links least
+        stage_1 = [est.selection_[(f, on, 0.0)] for f, on in first]
+        assert (beta_f, links) == first[int(np.argmax(stage_1))]
+        stage_2 = [est.selection_[(beta_f, links, r)] for r in (0.0, 0.5, 0.8, 0.9)]
         assert beta_r == (0.0, 0.5, 0.8, 0.9)[int(np.argmax(stage_2))]
     scores, chosen = np.array(scores), np.array(chosen)
     return scores, chosen
@@ -548,7 +556,11 @@ def test_verbose_prints_progress(small, capsys):
     JointGroupGraphClassifier(data.graph, data.features, verbose=1, **params).fit(
         _ids(train), data.target[train])
     out = capsys.readouterr().out
-    assert "feature_propagation=0.5 residual_propagation=0.5: cross-fitted accuracy" in out
+    for links in ("False", "True"):  # the first stage tries the dictionary links off and on
+        assert (f"feature_propagation=0.5 dictionary_links={links} residual_propagation=0: "
+                "cross-fitted accuracy") in out
+    assert re.search(r"dictionary_links=(False|True) residual_propagation=0.5: cross-fitted "
+                     r"accuracy", out)
     assert "fit done" in out
     JointGroupGraphClassifier(data.graph, data.features, **params).fit(_ids(train),
                                                                        data.target[train])

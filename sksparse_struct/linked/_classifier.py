@@ -68,8 +68,11 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     classes (a convex form of a penalty on selected links across classes: an
     atom whose neighbours disagree with its label is a less reliable
     exemplar; 0 for an atom without links). The dictionary graph links two
-    labelled nodes with :math:`w_{jk}=1` when they are linked and :math:`1/2`
-    when they share a neighbour.
+    labelled nodes with :math:`w_{jk}=1` when they are linked and else
+    :math:`w_{jk}=\tfrac12\min(1, \sum_m 1/(d_m-1))` over the neighbours
+    :math:`m` they share, :math:`d_m` the degree of :math:`m` (a page shared
+    by two nodes gives 1/2; a hub linked to a hundred pages, which would
+    otherwise link all of them, a hundredth of that).
 
     **Decision.** The class-wise residuals
     :math:`r_{qc} = \|h_q - D_{G_c}^\top a_{q,G_c}\|_2^2` of every node are
@@ -86,13 +89,15 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     **How much to trust the links** depends on the data: propagation makes
     citation graphs (homophilous) easy and hurts on hyperlink graphs whose
     links join different classes. With ``"auto"`` (default) both strengths
-    are chosen at fit from the labelled nodes alone, by cross-fitted accuracy:
-    the labelled nodes are split in 5 stratified folds, and the nodes of each
-    fold are coded over the atoms of the other folds, with feature weights
-    fitted on those folds only. In two stages, so that every node is coded
-    once: :math:`\beta_f` among ``(0, 0.5, 0.8)`` on the labelled nodes' own
-    held-out residuals (no label reaches the model that codes its own node),
-    then :math:`\beta_r` among ``(0, 0.5, 0.8, 0.9)`` on the aggregated ones,
+    are chosen at fit from the labelled nodes alone, by cross-fitted accuracy,
+    and so is whether the dictionary-graph terms (fused and cross-class) are
+    built from the links (``dictionary_links="auto"``): the labelled nodes
+    are split in 5 stratified folds, and the nodes of each fold are coded
+    over the atoms of the other folds, with feature weights fitted on those
+    folds only. In two stages, so that every node is coded once:
+    :math:`\beta_f` among ``(0, 0.5, 0.8)`` and the dictionary links (off,
+    on) on the labelled nodes' own held-out residuals (no label reaches the
+    model that codes its own node), then :math:`\beta_r` among ``(0, 0.5, 0.8, 0.9)`` on the aggregated ones,
     a labelled node's own residual in the aggregate replaced by its held-out
     one. The residuals of its neighbours in that aggregate come from the full
     dictionary, which holds the node itself, so its label still reaches its
@@ -101,7 +106,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     class information). Ties go to the weaker propagation.
 
     Every term is switched off by a zero weight: ``group_reg=0`` (no group
-    sparsity), ``graph_reg=0`` and ``cross_reg=0`` (no dictionary graph),
+    sparsity), ``graph_reg=0`` and ``cross_reg=0`` (no dictionary graph; so
+    does ``dictionary_links=False``),
     ``feature_propagation=0`` and ``residual_propagation=0`` (no propagation);
     all four link terms at 0 give the features-only model.
 
@@ -127,6 +133,10 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         Weight of the fused term over same-class links of the dictionary graph.
     cross_reg : float, default=0.1
         Weight of the penalty on atoms linked to atoms of other classes.
+    dictionary_links : "auto" or bool, default="auto"
+        Whether the fused and cross-class terms are built from the links;
+        ``"auto"`` decides by cross-fitted accuracy (links that join
+        different classes make both terms mislead).
     feature_propagation : "auto" or float in [0, 1), default="auto"
         :math:`\beta_f`; 0 uses each node's own features.
     residual_propagation : "auto" or float in [0, 1), default="auto"
@@ -158,8 +168,12 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         Identifiers of the labelled nodes (the atoms), in atom order.
     feature_propagation_, residual_propagation_ : float
         The propagation strengths used (chosen when ``"auto"``).
+    dictionary_links_ : bool
+        Whether the dictionary-graph terms are built from the links (chosen
+        when ``"auto"``; False without a graph or with both weights 0).
     selection_ : dict
-        Cross-fitted accuracy of every ``(beta_f, beta_r)`` pair tried.
+        Cross-fitted accuracy of every ``(beta_f, dictionary_links, beta_r)``
+        candidate tried.
     temperature_ : float
         :math:`T` of ``predict_proba``.
     feature_weights_ : ndarray of shape (n_features,)
@@ -215,6 +229,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         "group_reg": [Interval(Real, 0, None, closed="left")],
         "graph_reg": [Interval(Real, 0, None, closed="left")],
         "cross_reg": [Interval(Real, 0, None, closed="left")],
+        "dictionary_links": [StrOptions({"auto"}), "boolean"],
         "feature_propagation": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
         "residual_propagation": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
         "feature_weighting": [StrOptions({"anova"}), None],
@@ -227,8 +242,9 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     }
 
     def __init__(self, graph=None, features=None, *, alpha=0.02, l1_reg=1.0, group_reg=0.1,
-                 graph_reg=0.1, cross_reg=0.1, feature_propagation="auto",
-                 residual_propagation="auto", feature_weighting="anova", solver="admm",
+                 graph_reg=0.1, cross_reg=0.1, dictionary_links="auto",
+                 feature_propagation="auto", residual_propagation="auto",
+                 feature_weighting="anova", solver="admm",
                  tol=1e-4, max_iter=5000, batch_size=2048, n_jobs=None, verbose=0):
         self.graph = graph
         self.features = features
@@ -237,6 +253,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         self.group_reg = group_reg
         self.graph_reg = graph_reg
         self.cross_reg = cross_reg
+        self.dictionary_links = dictionary_links
         self.feature_propagation = feature_propagation
         self.residual_propagation = residual_propagation
         self.feature_weighting = feature_weighting
@@ -374,7 +391,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             train = np.setdiff1d(every, test)
             fold_models.append((test, train, weights(train), links(train)))
 
-        def cross_fitted(PX):
+        def cross_fitted(PX, use_links):
             """Class residuals of every labelled node, coded over the atoms of the other
             folds with feature weights fitted on those folds only, so that no label is
             seen by the representation or the dictionary that codes its own node."""
@@ -385,26 +402,29 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
                     out[test] = np.asarray(H[test].multiply(H[test]).sum(axis=1) if sp.issparse(H)
                                            else (H[test] ** 2).sum(axis=1)).reshape(-1, 1)
                     continue
-                problem = build(H[train], train, fold_links)
+                problem = build(H[train], train, fold_links if use_links else None)
                 codes, it = self._code(problem, problem.factorization(H[train], tol=self.tol),
                                        H[test])
                 out[test], n_iter = problem.class_residuals(H[test], codes), max(n_iter, it)
             return out, n_iter
 
         self.selection_ = {}
-        # stage 1: the feature propagation, by cross-fitted accuracy of the labelled nodes
-        # on their own residuals (only labelled nodes are coded per candidate)
+        # stage 1: the feature propagation and the dictionary links, by cross-fitted
+        # accuracy of the labelled nodes on their own residuals (only labelled nodes are
+        # coded per candidate)
         best = None
         for beta_f, PX in zip(betas_f, _propagated(features, S, betas_f)):
-            held_out, n_iter = cross_fitted(PX)
-            accuracy = self._record(beta_f, 0.0, held_out, y_enc, start)
-            # ties go to the candidate tried first, the one that trusts the links least
-            if best is None or accuracy > best[0]:
-                best = (accuracy, beta_f, PX, held_out, n_iter)
-        _, self.feature_propagation_, PX, held_out, self.n_iter_ = best
+            for use_links in self._link_options(S):
+                held_out, n_iter = cross_fitted(PX, use_links)
+                accuracy = self._record(beta_f, use_links, 0.0, held_out, y_enc, start)
+                # ties go to the candidate tried first, the one that trusts the links least
+                if best is None or accuracy > best[0]:
+                    best = (accuracy, beta_f, use_links, PX, held_out, n_iter)
+        _, self.feature_propagation_, self.dictionary_links_, PX, held_out, self.n_iter_ = best
         H = _unit_rows(PX, self.feature_weights_)
         del PX, best
-        self.problem_ = problem = build(H[rows], every, links(every))
+        self.problem_ = problem = build(H[rows], every,
+                                        links(every) if self.dictionary_links_ else None)
         self.factorization_ = factorization = problem.factorization(H, tol=self.tol)
         self.residual_propagation_, scores = 0.0, held_out
         if S is not None:
@@ -418,8 +438,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             for beta_r, aggregated, own in zip(betas_r, propagate_many(S, residuals, betas_r),
                                                diagonals):
                 candidate = aggregated[rows] + own[:, None] * (held_out - residuals[rows])
-                accuracy = self._record(self.feature_propagation_, beta_r, candidate, y_enc,
-                                        start)
+                accuracy = self._record(self.feature_propagation_, self.dictionary_links_,
+                                        beta_r, candidate, y_enc, start)
                 if best is None or accuracy > best[0]:
                     best = (accuracy, beta_r, aggregated, candidate)
             _, self.residual_propagation_, self.residuals_, scores = best
@@ -429,15 +449,21 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             print(f"[JointGroupGraphClassifier] fit done in {time.perf_counter() - start:.2f}s")
         return self
 
-    def _record(self, beta_f, beta_r, scores, labels, start):
-        """Store (and print) the cross-fitted accuracy of one candidate pair."""
+    def _record(self, beta_f, use_links, beta_r, scores, labels, start):
+        """Store (and print) the cross-fitted accuracy of one candidate."""
         accuracy = float(np.mean(np.argmin(scores, axis=1) == labels))
-        self.selection_[(beta_f, beta_r)] = accuracy
+        self.selection_[(beta_f, use_links, beta_r)] = accuracy
         if self.verbose:
             print(f"[JointGroupGraphClassifier] feature_propagation={beta_f:g} "
-                  f"residual_propagation={beta_r:g}: cross-fitted accuracy {accuracy:.4f} "
-                  f"({time.perf_counter() - start:.1f}s)")
+                  f"dictionary_links={use_links} residual_propagation={beta_r:g}: "
+                  f"cross-fitted accuracy {accuracy:.4f} ({time.perf_counter() - start:.1f}s)")
         return accuracy
+
+    def _link_options(self, S):
+        """Whether the dictionary-graph terms are built from the links, for each candidate."""
+        if S is None or (self.graph_reg == 0 and self.cross_reg == 0):
+            return (False,)  # nothing to build: the terms are switched off
+        return (False, True) if self.dictionary_links == "auto" else (bool(self.dictionary_links),)
 
     @staticmethod
     def _grid(value, grid, S):

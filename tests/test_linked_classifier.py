@@ -30,6 +30,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sksparse_struct import JointGroupGraphClassifier, make_linked_data
 from sksparse_struct.linked._classifier import _stratified_folds
+from sksparse_struct.linked._problem import dictionary_graph
 from sksparse_struct.solvers import kkt_violation
 
 from ._reference import QuadraticLoss
@@ -287,6 +288,45 @@ def test_decision_layer_matches_docstring():
     np.testing.assert_allclose(est.problem_.l1, ref.l1, rtol=1e-12)
     assert sorted(np.round(est.problem_.fused_weights, 12)) == sorted(
         np.round([w for _, _, w in ref.edges], 12))
+
+
+def test_dictionary_graph_weights_two_hop_links_by_the_shared_neighbours_degrees():
+    graph = nx.Graph([(0, 1),                   # a direct link: 1
+                      (2, 3), (3, 4),           # 2 and 4 share node 3 of degree 2: 1/2
+                      (5, 6), (6, 7), (5, 8), (8, 7)])  # 5 and 7 share two such nodes: 1/2
+    hub = 9
+    graph.add_edges_from((hub, leaf) for leaf in range(10, 111))  # degree 101
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=sorted(graph), format="csr")
+    atoms = np.array([0, 1, 2, 4, 5, 7, 10, 11, 12])
+    W = dictionary_graph(adjacency, atoms).toarray()
+    W = W + W.T
+    expected = {(0, 1): 1.0, (2, 3): 0.5, (4, 5): 0.5, (6, 7): 0.005, (6, 8): 0.005,
+                (7, 8): 0.005}
+    full = np.zeros_like(W)
+    for (j, k), w in expected.items():
+        full[j, k] = full[k, j] = w
+    np.testing.assert_allclose(W, full, rtol=1e-12)
+    assert np.all(np.triu(dictionary_graph(adjacency, atoms).toarray(), 1)
+                  == dictionary_graph(adjacency, atoms).toarray())  # the upper triangle only
+
+
+@pytest.mark.parametrize("links", [False, True])
+def test_dictionary_links_switch_the_dictionary_graph_terms(links):
+    data, train, _ = _data(40, 3, homophily=0.9, seed=5)
+    est = JointGroupGraphClassifier(data.graph, data.features, feature_propagation=0.5,
+                                    residual_propagation=0.0, dictionary_links=links,
+                                    **REGS).fit(_ids(train), data.target[train])
+    assert est.dictionary_links_ is links
+    assert (est.problem_.fused_map is not None) == links
+    uniform = np.allclose(est.problem_.l1, REGS["alpha"] * REGS["l1_reg"])
+    assert uniform != links  # the cross-class weights exist only with the links
+    assert {key[1] for key in est.selection_} == {links}
+    # with both weights at zero there is nothing to build: no candidate with links
+    off = JointGroupGraphClassifier(data.graph, data.features, feature_propagation=0.5,
+                                    residual_propagation=0.0, dictionary_links=True,
+                                    **dict(REGS, graph_reg=0.0, cross_reg=0.0)).fit(
+        _ids(train), data.target[train])
+    assert off.dictionary_links_ is False and off.problem_.fused_map is None
 
 
 def test_cross_fitted_selection_is_the_documented_accuracy():

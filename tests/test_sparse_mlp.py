@@ -75,6 +75,29 @@ def test_compact_equals_pruned_network_in_float64(digits):
     assert small.compact().n_neurons_ == small.n_neurons_  # nothing left to remove
 
 
+@pytest.mark.parametrize("dead_layer", [0, 1])
+def test_compact_keeps_one_inert_neuron_in_a_layer_with_none_left(digits, dead_layer):
+    X, y = digits
+    clf = _quiet_fit(SparseMLPClassifier((20, 10), penalty="group_lasso", alpha=0.3,
+                                         dtype="float64", **FAST), X, y)
+    # every neuron of one hidden layer dead: the network is a constant, some biases positive
+    clf.coefs_[dead_layer][...] = 0
+    clf.intercepts_[dead_layer][:3] = 0.7
+    clf._set_structure_attributes()
+    assert clf.n_neurons_ == [0, 0]
+    small = clf.compact()
+    assert small.hidden_layer_sizes == (1, 1) and small.n_neurons_ == [0, 0]
+    assert [W.shape for W in small.coefs_] == [(64, 1), (1, 1), (1, 10)]
+    assert all(np.all(W == 0) for W in small.coefs_)
+    np.testing.assert_allclose(small.predict_proba(X), clf.predict_proba(X), rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(small.predict(X), clf.predict(X))
+    assert small.compact().hidden_layer_sizes == (1, 1)
+    sk = small.to_sklearn()
+    np.testing.assert_allclose(sk.predict_proba(X), clf.predict_proba(X), atol=1e-10)
+    small.partial_fit(X, y)  # the compact estimator stays usable
+    assert small.predict(X).shape == y.shape
+
+
 def test_compact_network_by_hand():
     # 2 inputs -> 3 hidden -> 1 output; neuron 0 constant relu(2) = 2, neuron 2 feeds nothing
     W1 = np.array([[0.0, 1.0, 1.0], [0.0, -1.0, 2.0]])
@@ -84,6 +107,14 @@ def test_compact_network_by_hand():
     coefs, intercepts, keep = compact_network([W1, W2], [b1, b2])
     assert [k.tolist() for k in keep] == [[1]]
     np.testing.assert_array_equal(coefs[0], [[1.0], [-1.0]])
+    np.testing.assert_array_equal(intercepts[1], [0.5 + 3.0 * 2.0])
+    # nothing survives: no neuron, or one inert placeholder
+    W1[:, 1:] = 0
+    coefs, intercepts, keep = compact_network([W1, W2], [b1, b2])
+    assert keep[0].size == 0 and coefs[0].shape == (2, 0) and coefs[1].shape == (0, 1)
+    coefs, intercepts, keep = compact_network([W1, W2], [b1, b2], placeholder=True)
+    assert keep[0].size == 0 and coefs[0].shape == (2, 1) and coefs[1].shape == (1, 1)
+    assert not np.any(coefs[0]) and not np.any(intercepts[0]) and not np.any(coefs[1])
     np.testing.assert_array_equal(intercepts[1], [0.5 + 3.0 * 2.0])
 
 

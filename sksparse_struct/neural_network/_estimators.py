@@ -340,7 +340,11 @@ class _BaseSparseMLP(BaseEstimator):
         outgoing weight do nothing. Both are removed (their columns in the
         incoming and rows in the outgoing weight matrix dropped), so the
         returned estimator computes the same predictions with smaller
-        matrices; its ``hidden_layer_sizes`` is :attr:`n_neurons_`.
+        matrices; its ``hidden_layer_sizes`` is :attr:`n_neurons_`, except
+        that a hidden layer with no surviving neuron (the network is then a
+        constant, folded into the output biases) keeps one inert neuron
+        (zero weights and bias) so that every layer has a valid size: its
+        ``hidden_layer_sizes`` entry is 1 and its :attr:`n_neurons_` entry 0.
 
         Returns
         -------
@@ -348,9 +352,9 @@ class _BaseSparseMLP(BaseEstimator):
             A new fitted estimator of the same class.
         """
         check_is_fitted(self)
-        coefs, intercepts, keep = compact_network(self.coefs_, self.intercepts_)
+        coefs, intercepts, _ = compact_network(self.coefs_, self.intercepts_, placeholder=True)
         new = copy.deepcopy(self)
-        new.hidden_layer_sizes = tuple(k.size for k in keep)
+        new.hidden_layer_sizes = tuple(W.shape[1] for W in coefs[:-1])
         new.coefs_, new.intercepts_ = coefs, intercepts
         new.masks_ = [W != 0 for W in coefs]
         new._layer_sizes = [coefs[0].shape[0], *new.hidden_layer_sizes, self.n_outputs_]

@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sksparse_struct import SparseMLPClassifier, SparseMLPRegressor, load_mnist
+from sksparse_struct.neural_network._estimators import _BaseSparseMLP
 from sksparse_struct.neural_network._network import compact_network
 
 FAST = dict(max_iter=15, finetune_epochs=5, learning_rate_init=1e-2, random_state=0)
@@ -186,6 +187,53 @@ def test_first_full_batch_adam_step_follows_the_true_gradient(penalty):
                                    rtol=1e-3)
 
 
+@pytest.mark.parametrize("penalty, warmup, expected", [
+    ("hoyer_square", 3, 3), ("hoyer_square", "auto", 2), ("hoyer_square", 20, 8),
+    ("l1", "auto", 0), ("group_hoyer_square", "auto", 0), ("l1", 3, 3)])
+def test_warmup_epochs_train_without_the_penalty_first(digits, penalty, warmup, expected):
+    X, y = digits
+    X, y = X[:300], y[:300]
+    common = dict(finetune_epochs=2, learning_rate_init=1e-2, random_state=0)
+    clf = _quiet_fit(SparseMLPClassifier((20,), penalty=penalty, alpha=0.05, max_iter=8,
+                                         warmup_epochs=warmup, **common), X, y)
+    dense = _quiet_fit(SparseMLPClassifier((20,), penalty="none", max_iter=8, **common), X, y)
+    assert clf.n_iter_ == 10 and len(clf.loss_curve_) == 10
+    # the warm-up epochs are those of the unpenalized network, the next one is not
+    np.testing.assert_array_equal(clf.loss_curve_[:expected], dense.loss_curve_[:expected])
+    if expected < 8:
+        assert clf.loss_curve_[expected] != dense.loss_curve_[expected]
+
+
+@pytest.mark.parametrize("penalty", ["l1", "hoyer_square"])
+def test_regularized_decay_follows_a_half_cosine(digits, penalty, monkeypatch):
+    X, y = digits
+    X, y = X[:200], y[:200]
+    seen = []
+    original = _BaseSparseMLP._epoch
+
+    def epoch(self, X, target, rng, optimizer, penalties, masks):
+        if masks is None:
+            seen[-1].append(optimizer.learning_rate)
+        return original(self, X, target, rng, optimizer, penalties, masks)
+
+    monkeypatch.setattr(_BaseSparseMLP, "_epoch", epoch)
+    fits = {}
+    for decay in (True, False, "auto"):
+        seen.append([])
+        fits[decay] = _quiet_fit(SparseMLPClassifier(
+            (20,), penalty=penalty, alpha=1e-3, max_iter=6, warmup_epochs=2,
+            regularized_decay=decay, finetune_epochs=1, learning_rate_init=1e-2,
+            random_state=0), X, y)
+    decayed, constant, auto = seen
+    # warm-up at the full step, then 0.5 * lr * (1 + cos(pi * k / 4)) over the 4 regularized
+    expected = [1e-2, 1e-2] + [0.5e-2 * (1 + np.cos(np.pi * k / 4)) for k in range(4)]
+    np.testing.assert_allclose(decayed, expected, rtol=1e-12)
+    assert constant == [1e-2] * 6
+    assert auto == (decayed if penalty == "hoyer_square" else constant)
+    assert fits[True].loss_curve_[:3] == fits[False].loss_curve_[:3]
+    assert fits[True].loss_curve_[3] != fits[False].loss_curve_[3]
+
+
 @pytest.mark.parametrize("params, match", [
     (dict(hidden_layer_sizes=(10, 0)), "hidden_layer_sizes"),
     (dict(hidden_layer_sizes=(10, -3)), "hidden_layer_sizes"),
@@ -193,6 +241,9 @@ def test_first_full_batch_adam_step_follows_the_true_gradient(penalty):
     (dict(alpha=-1.0), "alpha"),
     (dict(penalty="l0"), "penalty"),
     (dict(prune_threshold=-0.1), "prune_threshold"),
+    (dict(warmup_epochs=-1), "warmup_epochs"),
+    (dict(warmup_epochs="half"), "warmup_epochs"),
+    (dict(regularized_decay="cosine"), "regularized_decay"),
 ])
 def test_bad_parameters_raise_value_errors_naming_them(digits, params, match):
     X, y = digits
@@ -233,8 +284,9 @@ def test_strong_group_penalty_removes_every_neuron(digits):
     X, y = digits
     clf = _quiet_fit(SparseMLPClassifier((16,), penalty="group_lasso", alpha=1.0, **FAST), X, y)
     assert clf.n_neurons_ == [0]
-    small = clf.compact()
-    assert small.coefs_[0].shape == (64, 0)
+    small = clf.compact()  # one inert neuron keeps the shapes valid
+    assert small.coefs_[0].shape == (64, 1) and small.hidden_layer_sizes == (1,)
+    assert small.n_neurons_ == [0] and not np.any(small.coefs_[0])
     np.testing.assert_allclose(small.predict_proba(X[:5]), clf.predict_proba(X[:5]), atol=1e-6)
 
 

@@ -15,5 +15,6 @@ from .nonconvex import MCP, SCAD, LogPenalty, Lq
 from .separable import WeightedL1, soft_threshold
 
 __all__ = ["MCP", "SCAD", "GraphFused", "GroupHoyerSquare", "HoyerSquare", "LogPenalty", "Lq",
-           "RowGroupL2", "SeparablePlusFused", "SparseGroupL2", "WeightedL1", "group_hoyer_square", "group_hoyer_square_grad", "hoyer_square",
-           "hoyer_square_grad", "neuron_group_penalty", "soft_threshold"]
+           "RowGroupL2", "SeparablePlusFused", "SparseGroupL2", "WeightedL1", "group_hoyer_square",
+           "group_hoyer_square_grad", "hoyer_square", "hoyer_square_grad", "neuron_group_penalty",
+           "soft_threshold"]

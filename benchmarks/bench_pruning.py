@@ -41,7 +41,7 @@ def parse_args():
     parser.add_argument("--penalty", action="append", dest="penalties", metavar="NAME",
                         choices=PENALTIES, help=f"repeatable (default: {' '.join(PENALTIES)})")
     parser.add_argument("--max-iter", type=int, default=None,
-                        help="regularized epochs (default: the estimator's)")
+                        help="epochs before pruning, warm-up included (default: the estimator's)")
     parser.add_argument("--finetune-epochs", type=int, default=None,
                         help="fine-tuning epochs (default: the estimator's)")
     parser.add_argument("--sweep", action="store_true", help="more alphas for l1 and HS")

@@ -35,7 +35,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._benchmark_linked import TextProgress, markdown_table
 from .datasets import load_mnist
 from .neural_network import SparseMLPClassifier
-from .neural_network._estimators import PENALTY_DEFAULTS
+from .neural_network._estimators import PENALTY_DEFAULTS, SCHEDULE_DEFAULTS
 
 __all__ = ["PENALTIES", "SWEEP", "run_benchmark"]
 
@@ -43,7 +43,7 @@ PENALTIES = ["none", "l1", "group_lasso", "sparse_group_lasso", "hoyer_square",
              "group_hoyer_square"]
 LABELS = {"none": "dense baseline"}
 #: extra alpha values of ``--sweep`` (the defaults are always in the table)
-SWEEP = {"l1": [0.05, 0.2], "hoyer_square": [1e-4, 2e-4]}
+SWEEP = {"l1": [0.05, 0.2], "hoyer_square": [1e-4, 3e-4]}
 LAYERS = (300, 100)
 
 
@@ -129,7 +129,8 @@ def fit_one(penalty, X, y, X_test, y_test, *, alpha="auto", seed=0, repeats=3, m
         [lambda: small.predict(X_test), lambda: clf.predict(X_test)], repeats)
     return dict(
         penalty=penalty, alpha=clf._effective_alpha(), threshold=clf._effective_threshold(),
-        max_iter=clf.max_iter, finetune_epochs=clf.finetune_epochs,
+        max_iter=clf.max_iter, warmup_epochs=clf._effective_warmup(),
+        regularized_decay=clf._effective_regularized_decay(), finetune_epochs=clf.finetune_epochs,
         accuracy=float(clf.score(X_test, y_test)), density=clf.density_,
         layer_density=clf.layer_density_, neurons=clf.n_neurons_,
         macs=macs, macs_nonzero=macs_nonzero, fit_time=fit_time,
@@ -248,11 +249,14 @@ def run_benchmark(penalties=PENALTIES, *, data_home=None, speed=True, fits=True,
         return 0
     schedule = SparseMLPClassifier()
     say(f"LeNet-300-100 on MNIST, defaults of SparseMLPClassifier((300, 100), penalty=...): "
-        f"max_iter={max_iter or schedule.max_iter} regularized epochs, finetune_epochs="
+        f"max_iter={max_iter or schedule.max_iter} epochs before pruning, finetune_epochs="
         f"{finetune_epochs if finetune_epochs is not None else schedule.finetune_epochs}, "
         f"batch {schedule.batch_size}, Adam lr {schedule.learning_rate_init}, float32, "
         f"random_state={seed}; alpha and prune_threshold from PENALTY_DEFAULTS "
-        f"{ {p: PENALTY_DEFAULTS[p] for p in penalties} }.\n")
+        f"{ {p: PENALTY_DEFAULTS[p] for p in penalties} }; (warm-up share of max_iter, cosine "
+        f"decay while regularized) from SCHEDULE_DEFAULTS "
+        f"{ {p: SCHEDULE_DEFAULTS[p] for p in penalties if p in SCHEDULE_DEFAULTS} } "
+        f"(other penalties: no warm-up, constant step).\n")
     results = []
     for penalty, alpha in jobs:
         if bar:

@@ -131,7 +131,7 @@ def _add_pruning_parser(targets):
                          help=f"penalty to run (repeat for several; default: "
                               f"{' '.join(PENALTIES)})")
     pruning.add_argument("--max-iter", type=_positive_int, default=None, metavar="N",
-                         help="regularized epochs (default: the estimator's)")
+                         help="epochs before pruning, warm-up included (default: the estimator's)")
     pruning.add_argument("--finetune-epochs", type=int, default=None, metavar="N",
                          help="fine-tuning epochs (default: the estimator's)")
     pruning.add_argument("--sweep", action="store_true",

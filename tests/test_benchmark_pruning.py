@@ -46,7 +46,7 @@ def test_cli_runs_the_benchmark_and_prints_the_table(cli_run):
     assert lines[0].split("|")[1].strip() == "penalty"
     assert [line.split("|")[1].strip() for line in lines[1:]] == ["dense baseline",
                                                                  "group_lasso"]
-    assert "max_iter=2 regularized epochs, finetune_epochs=1" in out
+    assert "max_iter=2 epochs before pruning, finetune_epochs=1" in out
     assert "Targets:" in out and "every configuration trains in <= 10 minutes" in out
     # the progress bar went to stderr, one step per configuration
     assert "2/2 steps" in err

@@ -5,17 +5,26 @@ import numpy as np
 import pytest
 
 from sksparse_struct._structure import check_graph, check_groups
+from sksparse_struct import penalties
 from sksparse_struct.penalties import (
     MCP,
     SCAD,
     GraphFused,
+    GroupHoyerSquare,
+    HoyerSquare,
     LogPenalty,
     Lq,
     SeparablePlusFused,
     SparseGroupL2,
     WeightedL1,
 )
-from sksparse_struct.penalties._base import CertifiedPenalty, Penalty, ThresholdPenalty
+from sksparse_struct.penalties import _base
+from sksparse_struct.penalties._base import (
+    CertifiedPenalty,
+    Penalty,
+    SmoothPenalty,
+    ThresholdPenalty,
+)
 from sksparse_struct.solvers import accelerated_proximal_gradient, admm, working_set_admm
 
 P = 25
@@ -92,6 +101,34 @@ def test_every_penalty_provides_what_the_protocol_table_claims():
         assert isinstance(pen, ThresholdPenalty), type(pen).__name__
     for pen in (fused, SeparablePlusFused(None, fused)):
         assert isinstance(pen, Penalty) and not isinstance(pen, CertifiedPenalty)
+    for pen in (HoyerSquare(1.0), GroupHoyerSquare(1.0)):
+        assert isinstance(pen, SmoothPenalty) and not isinstance(pen, Penalty)
+
+
+def _protocol_table():
+    """The rows of the table in the docstring of penalties/_base.py: class -> {method: cell}."""
+    lines = _base.__doc__.splitlines()
+    rules = [i for i, line in enumerate(lines) if line.startswith("=====")]
+    header = lines[rules[0] + 1].split()[1:]
+    rows, answers = {}, None
+    for line in lines[rules[1] + 1:rules[2]]:
+        cells = line.split()
+        names = [n.split("`")[1] for n in cells if n.startswith(":class:")]
+        # a line without answers continues the class list of the row above
+        answers = [c for c in cells if not c.startswith(":class:")] or answers
+        for name in names:
+            rows[name] = dict(zip(header, answers))
+    return rows
+
+
+def test_the_protocol_table_lists_every_penalty_class_with_its_methods():
+    rows = _protocol_table()
+    classes = {name for name in penalties.__all__ if name[0].isupper()}
+    assert set(rows) == classes
+    for name, cells in rows.items():
+        cls = getattr(penalties, name)
+        for method, cell in cells.items():
+            assert callable(getattr(cls, method, None)) == (cell != "no"), (name, method)
 
 
 def test_solvers_name_the_missing_method():

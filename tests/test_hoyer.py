@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
 
-from sksparse_struct.penalties import (SparseGroupL2, group_hoyer_square, group_hoyer_square_grad,
-                                       hoyer_square, hoyer_square_grad, neuron_group_penalty)
+from sksparse_struct.penalties import (GroupHoyerSquare, HoyerSquare, SparseGroupL2,
+                                       group_hoyer_square, group_hoyer_square_grad, hoyer_square,
+                                       hoyer_square_grad, neuron_group_penalty)
 
 
 def _dense(rng, shape=(7, 5)):
@@ -123,3 +124,20 @@ def test_neuron_prox_value_is_one_per_neuron():
     penalty = neuron_group_penalty(2, 2.0, l1_ratio=0.25)
     expected = 2.0 * (0.25 * np.abs(W).sum(axis=0) + 0.75 * np.sqrt(2) * np.linalg.norm(W, axis=0))
     np.testing.assert_allclose(penalty.value(W), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_penalty_classes_are_alpha_times_the_functions(dtype):
+    W = np.random.default_rng(3).standard_normal((7, 4)).astype(dtype)
+    for pen, value_and_grad in [(HoyerSquare(0.3), hoyer_square_grad),
+                                (GroupHoyerSquare(0.3), group_hoyer_square_grad),
+                                (GroupHoyerSquare(0.3, axis=1),
+                                 lambda W: group_hoyer_square_grad(W, axis=1))]:
+        value, grad = value_and_grad(W)
+        assert pen.value(W) == pytest.approx(0.3 * value, rel=1e-12)
+        g = pen.gradient(W)
+        assert g.dtype == dtype
+        np.testing.assert_allclose(g, 0.3 * grad, rtol=1e-6)
+        both = pen.value_and_gradient(W)
+        assert both[0] == pytest.approx(pen.value(W)) and np.array_equal(both[1], g)
+        assert pen.value(np.zeros_like(W)) == 0 and not np.any(pen.gradient(np.zeros_like(W)))

@@ -14,6 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sksparse_struct import SparseMLPClassifier, SparseMLPRegressor, load_mnist
+from sksparse_struct.neural_network._estimators import _BaseSparseMLP
 from sksparse_struct.neural_network._network import compact_network
 
 FAST = dict(max_iter=15, finetune_epochs=5, learning_rate_init=1e-2, random_state=0)
@@ -75,6 +76,29 @@ def test_compact_equals_pruned_network_in_float64(digits):
     assert small.compact().n_neurons_ == small.n_neurons_  # nothing left to remove
 
 
+@pytest.mark.parametrize("dead_layer", [0, 1])
+def test_compact_keeps_one_inert_neuron_in_a_layer_with_none_left(digits, dead_layer):
+    X, y = digits
+    clf = _quiet_fit(SparseMLPClassifier((20, 10), penalty="group_lasso", alpha=0.3,
+                                         dtype="float64", **FAST), X, y)
+    # every neuron of one hidden layer dead: the network is a constant, some biases positive
+    clf.coefs_[dead_layer][...] = 0
+    clf.intercepts_[dead_layer][:3] = 0.7
+    clf._set_structure_attributes()
+    assert clf.n_neurons_ == [0, 0]
+    small = clf.compact()
+    assert small.hidden_layer_sizes == (1, 1) and small.n_neurons_ == [0, 0]
+    assert [W.shape for W in small.coefs_] == [(64, 1), (1, 1), (1, 10)]
+    assert all(np.all(W == 0) for W in small.coefs_)
+    np.testing.assert_allclose(small.predict_proba(X), clf.predict_proba(X), rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(small.predict(X), clf.predict(X))
+    assert small.compact().hidden_layer_sizes == (1, 1)
+    sk = small.to_sklearn()
+    np.testing.assert_allclose(sk.predict_proba(X), clf.predict_proba(X), atol=1e-10)
+    small.partial_fit(X, y)  # the compact estimator stays usable
+    assert small.predict(X).shape == y.shape
+
+
 def test_compact_network_by_hand():
     # 2 inputs -> 3 hidden -> 1 output; neuron 0 constant relu(2) = 2, neuron 2 feeds nothing
     W1 = np.array([[0.0, 1.0, 1.0], [0.0, -1.0, 2.0]])
@@ -84,6 +108,14 @@ def test_compact_network_by_hand():
     coefs, intercepts, keep = compact_network([W1, W2], [b1, b2])
     assert [k.tolist() for k in keep] == [[1]]
     np.testing.assert_array_equal(coefs[0], [[1.0], [-1.0]])
+    np.testing.assert_array_equal(intercepts[1], [0.5 + 3.0 * 2.0])
+    # nothing survives: no neuron, or one inert placeholder
+    W1[:, 1:] = 0
+    coefs, intercepts, keep = compact_network([W1, W2], [b1, b2])
+    assert keep[0].size == 0 and coefs[0].shape == (2, 0) and coefs[1].shape == (0, 1)
+    coefs, intercepts, keep = compact_network([W1, W2], [b1, b2], placeholder=True)
+    assert keep[0].size == 0 and coefs[0].shape == (2, 1) and coefs[1].shape == (1, 1)
+    assert not np.any(coefs[0]) and not np.any(intercepts[0]) and not np.any(coefs[1])
     np.testing.assert_array_equal(intercepts[1], [0.5 + 3.0 * 2.0])
 
 
@@ -155,6 +187,53 @@ def test_first_full_batch_adam_step_follows_the_true_gradient(penalty):
                                    rtol=1e-3)
 
 
+@pytest.mark.parametrize("penalty, warmup, expected", [
+    ("hoyer_square", 3, 3), ("hoyer_square", "auto", 2), ("hoyer_square", 20, 8),
+    ("l1", "auto", 0), ("group_hoyer_square", "auto", 0), ("l1", 3, 3)])
+def test_warmup_epochs_train_without_the_penalty_first(digits, penalty, warmup, expected):
+    X, y = digits
+    X, y = X[:300], y[:300]
+    common = dict(finetune_epochs=2, learning_rate_init=1e-2, random_state=0)
+    clf = _quiet_fit(SparseMLPClassifier((20,), penalty=penalty, alpha=0.05, max_iter=8,
+                                         warmup_epochs=warmup, **common), X, y)
+    dense = _quiet_fit(SparseMLPClassifier((20,), penalty="none", max_iter=8, **common), X, y)
+    assert clf.n_iter_ == 10 and len(clf.loss_curve_) == 10
+    # the warm-up epochs are those of the unpenalized network, the next one is not
+    np.testing.assert_array_equal(clf.loss_curve_[:expected], dense.loss_curve_[:expected])
+    if expected < 8:
+        assert clf.loss_curve_[expected] != dense.loss_curve_[expected]
+
+
+@pytest.mark.parametrize("penalty", ["l1", "hoyer_square"])
+def test_regularized_decay_follows_a_half_cosine(digits, penalty, monkeypatch):
+    X, y = digits
+    X, y = X[:200], y[:200]
+    seen = []
+    original = _BaseSparseMLP._epoch
+
+    def epoch(self, X, target, rng, optimizer, penalties, masks):
+        if masks is None:
+            seen[-1].append(optimizer.learning_rate)
+        return original(self, X, target, rng, optimizer, penalties, masks)
+
+    monkeypatch.setattr(_BaseSparseMLP, "_epoch", epoch)
+    fits = {}
+    for decay in (True, False, "auto"):
+        seen.append([])
+        fits[decay] = _quiet_fit(SparseMLPClassifier(
+            (20,), penalty=penalty, alpha=1e-3, max_iter=6, warmup_epochs=2,
+            regularized_decay=decay, finetune_epochs=1, learning_rate_init=1e-2,
+            random_state=0), X, y)
+    decayed, constant, auto = seen
+    # warm-up at the full step, then 0.5 * lr * (1 + cos(pi * k / 4)) over the 4 regularized
+    expected = [1e-2, 1e-2] + [0.5e-2 * (1 + np.cos(np.pi * k / 4)) for k in range(4)]
+    np.testing.assert_allclose(decayed, expected, rtol=1e-12)
+    assert constant == [1e-2] * 6
+    assert auto == (decayed if penalty == "hoyer_square" else constant)
+    assert fits[True].loss_curve_[:3] == fits[False].loss_curve_[:3]
+    assert fits[True].loss_curve_[3] != fits[False].loss_curve_[3]
+
+
 @pytest.mark.parametrize("params, match", [
     (dict(hidden_layer_sizes=(10, 0)), "hidden_layer_sizes"),
     (dict(hidden_layer_sizes=(10, -3)), "hidden_layer_sizes"),
@@ -162,6 +241,9 @@ def test_first_full_batch_adam_step_follows_the_true_gradient(penalty):
     (dict(alpha=-1.0), "alpha"),
     (dict(penalty="l0"), "penalty"),
     (dict(prune_threshold=-0.1), "prune_threshold"),
+    (dict(warmup_epochs=-1), "warmup_epochs"),
+    (dict(warmup_epochs="half"), "warmup_epochs"),
+    (dict(regularized_decay="cosine"), "regularized_decay"),
 ])
 def test_bad_parameters_raise_value_errors_naming_them(digits, params, match):
     X, y = digits
@@ -202,8 +284,9 @@ def test_strong_group_penalty_removes_every_neuron(digits):
     X, y = digits
     clf = _quiet_fit(SparseMLPClassifier((16,), penalty="group_lasso", alpha=1.0, **FAST), X, y)
     assert clf.n_neurons_ == [0]
-    small = clf.compact()
-    assert small.coefs_[0].shape == (64, 0)
+    small = clf.compact()  # one inert neuron keeps the shapes valid
+    assert small.coefs_[0].shape == (64, 1) and small.hidden_layer_sizes == (1,)
+    assert small.n_neurons_ == [0] and not np.any(small.coefs_[0])
     np.testing.assert_allclose(small.predict_proba(X[:5]), clf.predict_proba(X[:5]), atol=1e-6)
 
 

@@ -30,8 +30,15 @@ PENALTY_DEFAULTS = {
     "l1": (0.1, 1e-2),
     "group_lasso": (0.045, 1e-2),
     "sparse_group_lasso": (0.05, 1e-2),
-    "hoyer_square": (3e-4, 3e-2),
+    "hoyer_square": (2e-4, 2e-2),
     "group_hoyer_square": (0.025, 1e-2),
+}
+
+#: ``penalty -> (fraction of max_iter trained without the penalty first, cosine decay of the
+#: step during regularized training)`` used when ``warmup_epochs`` / ``regularized_decay``
+#: are "auto" (docs/benchmarks.md); penalties not listed: ``(0, False)``
+SCHEDULE_DEFAULTS = {
+    "hoyer_square": (0.25, True),
 }
 
 _ELEMENTWISE = {"l1", "hoyer_square", "sparse_group_lasso"}
@@ -48,6 +55,8 @@ class _BaseSparseMLP(BaseEstimator):
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "prune_threshold": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"})],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "regularized_decay": ["boolean", StrOptions({"auto"})],
         "finetune_epochs": [Interval(Integral, 0, None, closed="left")],
         "finetune_decay": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -62,9 +71,9 @@ class _BaseSparseMLP(BaseEstimator):
     }
 
     def __init__(self, hidden_layer_sizes=(300, 100), *, penalty="hoyer_square", alpha="auto",
-                 l1_ratio=0.5, prune_threshold="auto", max_iter=40, finetune_epochs=20,
-                 finetune_decay=True, batch_size=128, learning_rate_init=1e-3, tol=1e-4,
-                 n_iter_no_change=10,
+                 l1_ratio=0.5, prune_threshold="auto", max_iter=40, warmup_epochs="auto",
+                 regularized_decay="auto", finetune_epochs=20, finetune_decay=True,
+                 batch_size=128, learning_rate_init=1e-3, tol=1e-4, n_iter_no_change=10,
                  early_stopping=False, validation_fraction=0.1, dtype="float32",
                  random_state=None, verbose=False):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -73,6 +82,8 @@ class _BaseSparseMLP(BaseEstimator):
         self.l1_ratio = l1_ratio
         self.prune_threshold = prune_threshold
         self.max_iter = max_iter
+        self.warmup_epochs = warmup_epochs
+        self.regularized_decay = regularized_decay
         self.finetune_epochs = finetune_epochs
         self.finetune_decay = finetune_decay
         self.batch_size = batch_size
@@ -98,6 +109,18 @@ class _BaseSparseMLP(BaseEstimator):
 
     def _effective_alpha(self):
         return PENALTY_DEFAULTS[self.penalty][0] if self.alpha == "auto" else float(self.alpha)
+
+    def _effective_warmup(self):
+        """Epochs without the penalty at the start of the ``max_iter`` (at most all of them)."""
+        if self.warmup_epochs == "auto":
+            fraction = SCHEDULE_DEFAULTS.get(self.penalty, (0.0, False))[0]
+            return int(round(fraction * self.max_iter))
+        return min(int(self.warmup_epochs), self.max_iter)
+
+    def _effective_regularized_decay(self):
+        if self.regularized_decay == "auto":
+            return SCHEDULE_DEFAULTS.get(self.penalty, (0.0, False))[1]
+        return bool(self.regularized_decay)
 
     def _effective_threshold(self):
         if self.prune_threshold == "auto":
@@ -139,7 +162,7 @@ class _BaseSparseMLP(BaseEstimator):
         order = rng.permutation(n)
         coefs, intercepts = self.coefs_, self.intercepts_
         n_layers = len(coefs)
-        step = self.learning_rate_init
+        step = optimizer.learning_rate  # of the prox: Adam's step size (it may decay)
         total = 0.0
         for start in range(0, n, batch):
             idx = order[start:start + batch]
@@ -169,15 +192,20 @@ class _BaseSparseMLP(BaseEstimator):
     def _objective(self, data_loss, penalties):
         return data_loss + sum(p.value(W) for p, W in zip(penalties, self.coefs_))
 
-    def _run_phase(self, name, n_epochs, X, target, validation, rng, penalties, masks):
-        """Train for up to ``n_epochs``; returns True when stopped by the stopping rule."""
+    def _run_phase(self, name, n_epochs, X, target, validation, rng, penalties, masks,
+                   decay=False):
+        """Train for up to ``n_epochs``; returns True when stopped by the stopping rule.
+
+        With ``decay``, Adam's step decays from ``learning_rate_init`` to 0 along a half
+        cosine over the ``n_epochs``.
+        """
         if n_epochs == 0:
             return True
         optimizer = Adam(self._parameters(), self.learning_rate_init)
         best, no_improvement, best_params = np.inf, 0, None
         use_validation = validation is not None and masks is not None
         for epoch in range(n_epochs):
-            if masks is not None and self.finetune_decay:
+            if decay:
                 optimizer.learning_rate = (0.5 * self.learning_rate_init
                                            * (1 + np.cos(np.pi * epoch / n_epochs)))
             data_loss = self._epoch(X, target, rng, optimizer, penalties, masks)
@@ -274,12 +302,14 @@ class _BaseSparseMLP(BaseEstimator):
         if self.early_stopping:
             X, X_val, target, t_val = self._validation_split(X, target, rng)
             validation = (X_val, t_val)
-        converged = self._run_phase("regularized", self.max_iter, X, target, validation, rng,
-                                    penalties, None)
-        self.masks_ = self._prune(self._effective_threshold())
         none = layer_penalties("none", 0.0, self._layer_sizes, self.l1_ratio, self.dtype)
+        warmup = self._effective_warmup()
+        self._run_phase("warm-up", warmup, X, target, validation, rng, none, None)
+        converged = self._run_phase("regularized", self.max_iter - warmup, X, target, validation,
+                                    rng, penalties, None, self._effective_regularized_decay())
+        self.masks_ = self._prune(self._effective_threshold())
         converged_ft = self._run_phase("fine-tuning", self.finetune_epochs, X, target,
-                                       validation, rng, none, self.masks_)
+                                       validation, rng, none, self.masks_, self.finetune_decay)
         self._pruned = True
         self.fit_time_ = time.perf_counter() - start
         self._set_structure_attributes()
@@ -340,7 +370,11 @@ class _BaseSparseMLP(BaseEstimator):
         outgoing weight do nothing. Both are removed (their columns in the
         incoming and rows in the outgoing weight matrix dropped), so the
         returned estimator computes the same predictions with smaller
-        matrices; its ``hidden_layer_sizes`` is :attr:`n_neurons_`.
+        matrices; its ``hidden_layer_sizes`` is :attr:`n_neurons_`, except
+        that a hidden layer with no surviving neuron (the network is then a
+        constant, folded into the output biases) keeps one inert neuron
+        (zero weights and bias) so that every layer has a valid size: its
+        ``hidden_layer_sizes`` entry is 1 and its :attr:`n_neurons_` entry 0.
 
         Returns
         -------
@@ -348,9 +382,9 @@ class _BaseSparseMLP(BaseEstimator):
             A new fitted estimator of the same class.
         """
         check_is_fitted(self)
-        coefs, intercepts, keep = compact_network(self.coefs_, self.intercepts_)
+        coefs, intercepts, _ = compact_network(self.coefs_, self.intercepts_, placeholder=True)
         new = copy.deepcopy(self)
-        new.hidden_layer_sizes = tuple(k.size for k in keep)
+        new.hidden_layer_sizes = tuple(W.shape[1] for W in coefs[:-1])
         new.coefs_, new.intercepts_ = coefs, intercepts
         new.masks_ = [W != 0 for W in coefs]
         new._layer_sizes = [coefs[0].shape[0], *new.hidden_layer_sizes, self.n_outputs_]
@@ -407,7 +441,24 @@ _PARAMETERS_DOC = r"""
         ``group_hoyer_square``, ``sparse_group_lasso``). "auto" takes the
         default of ``penalty`` (user guide).
     max_iter : int, default=40
-        Epochs of regularized training.
+        Epochs of training before pruning: ``warmup_epochs`` without the
+        penalty, then the rest with it (regularized training).
+    warmup_epochs : int >= 0 or "auto", default="auto"
+        How many of the ``max_iter`` epochs come first and without the
+        penalty (a dense start, as from a pretrained network; at most
+        ``max_iter``). "auto": a quarter of ``max_iter`` (10 of the default
+        40) for ``hoyer_square``, 0 for the other penalties (user guide).
+        Started from the random initialization, the scale-invariant
+        Hoyer-square penalty picks the weights to keep before they carry
+        information; after a dense start it keeps those that do. Not used
+        by :meth:`partial_fit`.
+    regularized_decay : bool or "auto", default="auto"
+        Whether Adam's step (and the proximal step) decays during
+        regularized training, from ``learning_rate_init`` to 0 along a half
+        cosine over its ``max_iter - warmup_epochs`` epochs. "auto": True
+        for ``hoyer_square``, False for the other penalties. Under a
+        scale-invariant penalty the weights that stay keep growing at
+        Adam's step size; the decay lets them settle before pruning.
     finetune_epochs : int, default=20
         Epochs of fine-tuning after pruning: no penalty, the pruned weights
         held at zero.
@@ -451,11 +502,11 @@ _ATTRIBUTES_DOC = r"""
         Surviving neurons per hidden layer: those with a nonzero incoming and
         a nonzero outgoing path (the sizes of :meth:`compact`).
     loss_curve_ : list of float
-        Objective (data loss + penalty) after each epoch, both phases.
+        Objective (data loss + penalty) after each epoch, every phase.
     validation_scores_ : list of float or None
         Validation score after each epoch when ``early_stopping``.
     n_iter_ : int
-        Epochs run (both phases).
+        Epochs run (every phase).
     t_ : int
         Optimizer steps (mini-batches) run.
     n_layers_ : int
@@ -468,7 +519,8 @@ _ATTRIBUTES_DOC = r"""
         Defined only when X has feature names that are all strings."""
 
 _NOTES_DOC = r"""
-    Training has three stages. (1) ``max_iter`` epochs of Adam on the
+    Training has three stages. (1) ``max_iter`` epochs of Adam, the first
+    ``warmup_epochs`` on the data loss alone, the others on the
     regularized objective: the Hoyer penalties are differentiable almost
     everywhere and enter the gradient; the lasso-type penalties are applied
     by their proximal operator (soft thresholding, per-neuron block

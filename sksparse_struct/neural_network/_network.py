@@ -155,7 +155,7 @@ def layer_penalties(kind, alpha, layer_sizes, l1_ratio, dtype):
             for layer, n_in in enumerate(layer_sizes[:-1])]
 
 
-def compact_network(coefs, intercepts):
+def compact_network(coefs, intercepts, *, placeholder=False):
     """The same function without its dead hidden neurons.
 
     A hidden neuron with no nonzero incoming weight outputs the constant
@@ -164,13 +164,24 @@ def compact_network(coefs, intercepts):
     surviving neuron contributes nothing and is removed. The result computes
     exactly the same function (up to rounding).
 
+    Parameters
+    ----------
+    coefs, intercepts : lists of ndarray
+    placeholder : bool, default=False
+        When every neuron of a hidden layer is dead (the network is then a
+        constant), keep one neuron in that layer with zero incoming and
+        outgoing weights and a zero bias, so that every layer has at least
+        one neuron (valid shapes for scikit-learn's networks and for
+        ``hidden_layer_sizes``); it outputs 0 and changes nothing.
+
     Returns
     -------
     coefs, intercepts : lists of ndarray
         Copies, with the dead neurons' columns (incoming) and rows (outgoing)
         dropped.
     keep : list of ndarray of int
-        For each hidden layer, the indices of its surviving neurons.
+        For each hidden layer, the indices of its surviving neurons (empty
+        for a layer with no surviving neuron, placeholder or not).
     """
     coefs = [W.copy() for W in coefs]
     intercepts = [b.copy() for b in intercepts]
@@ -196,5 +207,9 @@ def compact_network(coefs, intercepts):
         coefs[layer] = coefs[layer][:, k]
         intercepts[layer] = intercepts[layer][k]
         coefs[layer + 1] = coefs[layer + 1][k, :]
+        if placeholder and k.size == 0:
+            coefs[layer] = np.zeros((coefs[layer].shape[0], 1), coefs[layer].dtype)
+            intercepts[layer] = np.zeros(1, intercepts[layer].dtype)
+            coefs[layer + 1] = np.zeros((1, coefs[layer + 1].shape[1]), coefs[layer + 1].dtype)
     return ([np.ascontiguousarray(W) for W in coefs], [np.ascontiguousarray(b) for b in intercepts],
             keep)

@@ -9,11 +9,12 @@ gradients, and the per-neuron group proxes).
 
 from .graph import GraphFused, SeparablePlusFused
 from .group import RowGroupL2, SparseGroupL2
-from .hoyer import (group_hoyer_square, group_hoyer_square_grad, hoyer_square,
-                    hoyer_square_grad, neuron_group_penalty)
+from .hoyer import (GroupHoyerSquare, HoyerSquare, group_hoyer_square, group_hoyer_square_grad,
+                    hoyer_square, hoyer_square_grad, neuron_group_penalty)
 from .nonconvex import MCP, SCAD, LogPenalty, Lq
 from .separable import WeightedL1, soft_threshold
 
-__all__ = ["MCP", "SCAD", "GraphFused", "LogPenalty", "Lq", "RowGroupL2", "SeparablePlusFused",
-           "SparseGroupL2", "WeightedL1", "group_hoyer_square", "group_hoyer_square_grad", "hoyer_square",
-           "hoyer_square_grad", "neuron_group_penalty", "soft_threshold"]
+__all__ = ["MCP", "SCAD", "GraphFused", "GroupHoyerSquare", "HoyerSquare", "LogPenalty", "Lq",
+           "RowGroupL2", "SeparablePlusFused", "SparseGroupL2", "WeightedL1", "group_hoyer_square",
+           "group_hoyer_square_grad", "hoyer_square", "hoyer_square_grad", "neuron_group_penalty",
+           "soft_threshold"]

@@ -35,17 +35,23 @@ penalty                           value  prox  subdiff_distance  dual_norm  grad
 :class:`SeparablePlusFused`       yes    dual  no                no         no
 :class:`MCP`, :class:`SCAD`,      yes    yes   yes               yes        no
 :class:`LogPenalty`, :class:`Lq`
+:class:`HoyerSquare`,             yes    no    no                no         yes
+:class:`GroupHoyerSquare`
 ================================  =====  ====  ================  =========  ========
 
 "dual": computed iteratively from the dual (:mod:`~sksparse_struct.penalties.graph`).
 The graph-fused penalties have no closed-form subdifferential: their
 optimality is certified by the solver that splits them (ADMM's multipliers,
 :func:`~sksparse_struct.solvers.kkt_violation`), or by a gradient mapping.
+The Hoyer-square measures (:mod:`~sksparse_struct.penalties.hoyer`) are
+smooth almost everywhere and non-convex, with no closed-form prox: they are
+:class:`SmoothPenalty` (value and gradient), used by gradient steps; the
+per-neuron group proxes of that module are :class:`SparseGroupL2`.
 """
 
 from typing import Protocol, runtime_checkable
 
-__all__ = ["CertifiedPenalty", "Penalty", "ThresholdPenalty"]
+__all__ = ["CertifiedPenalty", "Penalty", "SmoothPenalty", "ThresholdPenalty"]
 
 
 @runtime_checkable
@@ -69,3 +75,12 @@ class ThresholdPenalty(CertifiedPenalty, Protocol):
     """A penalty whose zeroing threshold (``alpha_max``) is a dual norm."""
 
     def dual_norm(self, g): ...
+
+
+@runtime_checkable
+class SmoothPenalty(Protocol):
+    """A penalty used through its gradient: ``value`` and ``gradient``, no prox."""
+
+    def value(self, x): ...
+
+    def gradient(self, x): ...

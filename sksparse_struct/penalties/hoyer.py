@@ -58,8 +58,8 @@ import numpy as np
 from .._structure import Groups
 from .group import SparseGroupL2
 
-__all__ = ["group_hoyer_square", "group_hoyer_square_grad", "hoyer_square",
-           "hoyer_square_grad", "neuron_group_penalty"]
+__all__ = ["GroupHoyerSquare", "HoyerSquare", "group_hoyer_square", "group_hoyer_square_grad",
+           "hoyer_square", "hoyer_square_grad", "neuron_group_penalty"]
 
 
 def _l1_l2sq(W):
@@ -209,6 +209,89 @@ def group_hoyer_square_grad(W, axis=0, *, gradient=True):
     grad -= W.dtype.type(ratio) * W
     grad *= W.dtype.type(2.0 * ratio)
     return S * ratio, grad
+
+
+class HoyerSquare:
+    r"""The penalty :math:`h(W) = \alpha\, HS(W)` of the penalty protocol: value and gradient.
+
+    Smooth almost everywhere and non-convex, it has no closed-form proximal
+    operator, subdifferential distance or dual norm: it provides ``value``
+    and ``gradient`` (a
+    :class:`~sksparse_struct.penalties._base.SmoothPenalty`), and is used by
+    gradient steps (:class:`~sksparse_struct.SparseMLPClassifier`).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength, >= 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import HoyerSquare
+    >>> pen = HoyerSquare(0.5)
+    >>> pen.value(np.array([1.0, -1.0, 1.0, 1.0])), pen.gradient(np.array([3.0, 0.0])).tolist()
+    (2.0, [0.0, 0.0])
+    """
+
+    def __init__(self, alpha=1.0):
+        self.alpha = alpha
+
+    def value(self, W):
+        r""":math:`\alpha\, HS(W)` (0 at ``W = 0``)."""
+        return self.alpha * hoyer_square(W)
+
+    def gradient(self, W):
+        r""":math:`\alpha \nabla HS(W)`, of the shape and floating dtype of ``W``."""
+        return self.value_and_gradient(W)[1]
+
+    def value_and_gradient(self, W):
+        """Both, from one pass over ``W``."""
+        value, grad = hoyer_square_grad(W)
+        grad *= grad.dtype.type(self.alpha)
+        return self.alpha * value, grad
+
+
+class GroupHoyerSquare:
+    r"""The penalty :math:`h(W) = \alpha\, GHS(W)` of the penalty protocol: value and gradient.
+
+    As :class:`HoyerSquare`, a
+    :class:`~sksparse_struct.penalties._base.SmoothPenalty` (``value`` and
+    ``gradient``; no prox, certificate or dual norm).
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Strength, >= 0.
+    axis : int, default=0
+        See :func:`group_hoyer_square`: 0 makes each column (the incoming
+        weights of one neuron) a group.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksparse_struct.penalties import GroupHoyerSquare
+    >>> GroupHoyerSquare(2.0).value(np.array([[3.0, 0.0], [4.0, 0.0]]))
+    2.0
+    """
+
+    def __init__(self, alpha=1.0, axis=0):
+        self.alpha = alpha
+        self.axis = axis
+
+    def value(self, W):
+        r""":math:`\alpha\, GHS(W)` (0 at ``W = 0``)."""
+        return self.alpha * group_hoyer_square(W, axis=self.axis)
+
+    def gradient(self, W):
+        r""":math:`\alpha \nabla GHS(W)`, of the shape and floating dtype of ``W``."""
+        return self.value_and_gradient(W)[1]
+
+    def value_and_gradient(self, W):
+        """Both, from one pass over ``W``."""
+        value, grad = group_hoyer_square_grad(W, axis=self.axis)
+        grad *= grad.dtype.type(self.alpha)
+        return self.alpha * value, grad
 
 
 def neuron_group_penalty(n_in, alpha, *, l1_ratio=0.0, dtype=np.float64):

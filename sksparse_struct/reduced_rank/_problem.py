@@ -42,13 +42,16 @@ from scipy.sparse.linalg import eigsh
 from .._losses import LeastSquares
 from ..penalties.group import RowGroupL2, row_norms
 from ..solvers.proximal_gradient import Quadratic, accelerated_proximal_gradient
+from ..solvers.working_set import working_set
 
 __all__ = ["ReducedRankProblem"]
 
 # Inner FISTA iterations per B-step; the outer loop warm-starts the next B-step anyway.
 _MAX_INNER_ITER = 1000
-# Smallest number of rows added to the working set at once.
-_MIN_WORKING_SET_GROWTH = 10
+# Rows of the first working set when B starts (almost) all zero, and the most rounds
+# of a B-step (the set doubles each round: 30 rounds cover any p).
+_INITIAL_WORKING_SET = 10
+_MAX_ROUNDS = 30
 # Power iteration is cheaper than a full eigendecomposition above this size.
 _DENSE_EIG_MAX = 300
 
@@ -136,16 +139,17 @@ class ReducedRankProblem:
         return U @ Vt
 
     def b_step(self, B, A, weights, tol):
-        r"""Weighted group-lasso B-step from B, on a growing working set of rows.
+        r"""Weighted group-lasso B-step from B, on growing working sets of rows.
 
-        The working set starts at the non-zero rows of B; after each restricted
-        solve, the zero rows that violate their optimality condition
-        :math:`\|(GB - Z^\top T A)_j\|_2 \le w_j` (by more than ``tol`` relative to
-        :math:`\|Z^\top T A\|_F`) are added, the worst first. Rows outside
+        The working-set driver is :func:`sksparse_struct.solvers.working_set.working_set`
+        (its growth rule is documented there): it starts at the non-zero rows
+        of B and adds the zero rows that violate their optimality condition
+        :math:`\|(GB - Z^\top T A)_j\|_2 \le w_j` by more than ``tol``
+        relative to :math:`\|Z^\top T A\|_F`, the worst first. Rows outside
         the working set stay at zero, so each restricted solve starts at the
         current B and the objective never increases. Rows with an infinite
         weight are never added. Each restricted solve runs until its duality
-        gap (:meth:`_duality_gap`) is at most ``tol`` times its objective: the
+        gap (:func:`_duality_gap`) is at most ``tol`` times its objective: the
         gradient-mapping test alone stops far from the optimum when G is ill
         conditioned.
 
@@ -155,46 +159,54 @@ class ReducedRankProblem:
         n_inner : int
             Inner (FISTA) iterations.
         converged : bool
-            Whether every restricted solve reached its gap within the budget.
+            Whether the last restricted solve reached its gap within the budget
+            and no row outside violates its condition.
         """
         target = self.cross @ A
-        slack = tol * float(np.linalg.norm(target))
         target_sq = float(np.sum(A * (self.target_gram @ A)))  # ||T A||_F^2
-        working = (row_norms(B) > 0) & np.isfinite(weights)
-        B = np.where(working[:, None], B, 0.0)
-        n_inner, solved, converged = 0, False, True
-        while True:
-            grad = self.gram[:, working] @ B[working] - target
-            violation = row_norms(grad) - weights
-            violation[working] = -np.inf
-            outside = np.flatnonzero(violation > slack)
-            if outside.size == 0 and (solved or not working.any()):
-                return B, n_inner, converged
-            grow = max(_MIN_WORKING_SET_GROWTH, int(working.sum()))
-            working[outside[np.argsort(violation[outside])[::-1][:grow]]] = True
+        start = np.where(((row_norms(B) > 0) & np.isfinite(weights))[:, None], B, 0.0)
+
+        def support(B):
+            return row_norms(B) > 0
+
+        def violations(B):
+            rows = np.flatnonzero(row_norms(B))
+            grad = self.gram[:, rows] @ B[rows] - target
+            return row_norms(grad) - weights
+
+        def solve_restricted(working, B, budget):
             rows = np.flatnonzero(working)
             gram = self.gram if rows.size == B.shape[0] else self.gram[np.ix_(rows, rows)]
             quadratic = Quadratic(gram.__matmul__, target[rows], self._lipschitz_of(gram))
             penalty = RowGroupL2(weights[rows])
-            inner_tol, budget, previous = tol, self.max_inner_iter, np.inf
+            B_rows = B[rows]  # B is zero outside its support, which is in the working set
+            inner_tol, budget, previous, n_iter = tol, self.max_inner_iter, np.inf, 0
             while True:
-                result = accelerated_proximal_gradient(quadratic, penalty, B[rows],
+                result = accelerated_proximal_gradient(quadratic, penalty, B_rows,
                                                        max_iter=budget, tol=inner_tol)
-                B[rows] = result.x
-                n_inner += result.n_iter
+                B_rows = result.x
+                n_iter += result.n_iter
                 budget -= result.n_iter
-                gap, primal = _duality_gap(gram, target[rows], target_sq, result.x,
-                                           weights[rows])
+                gap, primal = _duality_gap(gram, target[rows], target_sq, B_rows, weights[rows])
                 # done at the gap, or when FISTA no longer improves: the primal is then
                 # at round-off, and so is the dual point computed from it
                 if (gap <= tol * max(primal, np.finfo(float).tiny)
                         or result.objective >= previous):
+                    ok = True
                     break
                 if budget <= 0:
-                    converged = False
+                    ok = False
                     break
                 previous, inner_tol = result.objective, inner_tol / 10.0
-            solved = True
+            B = np.zeros_like(B)
+            B[rows] = B_rows
+            return B, n_iter, ok
+
+        result = working_set(start, n_units=B.shape[0], support=support, violations=violations,
+                             solve_restricted=solve_restricted,
+                             threshold=tol * float(np.linalg.norm(target)),
+                             initial_size=_INITIAL_WORKING_SET, max_rounds=_MAX_ROUNDS)
+        return result.point, result.n_iter, result.converged
 
     def _lipschitz_of(self, gram):
         """Largest eigenvalue of a principal submatrix of G (at most that of G)."""

@@ -232,6 +232,9 @@ def admm(
     adaptive_rho=True,
     adapt_every=10,
     acceleration=10,
+    certificate=None,
+    certificate_threshold=None,
+    max_tightenings=6,
     verbose=0,
 ):
     """Run ADMM on ``loss + sum_k h_k(K_k x)``.
@@ -252,7 +255,9 @@ def admm(
     max_iter : int
     tol : float
         Relative tolerance on the primal residual ``||K x - z||`` and on the
-        dual residual ``rho ||sum_k K_k.T (z_k - z_k_prev)||`` (Boyd et al., 2011, §3.3.1).
+        dual residual ``rho ||sum_k K_k.T (z_k - z_k_prev)||`` (Boyd et al., 2011, §3.3.1):
+        the cheap inner test, and the whole stopping rule without a
+        ``certificate_threshold``.
     relaxation : float in (0, 2)
         Over-relaxation parameter gamma; 1.5-1.8 is usually fastest.
     adaptive_rho : bool
@@ -262,6 +267,19 @@ def admm(
         Memory of the Anderson acceleration of the (z, u) iteration; 0
         disables it. An accelerated point is kept only if its fixed-point
         residual is no larger than that of the plain iterate it replaced.
+    certificate : callable, optional
+        ``certificate(x, z, multipliers) -> float``, an optimality certificate
+        of the current iterate (``multipliers`` are ``rho * u_k``); default
+        :func:`kkt_violation` at the split variables ``z`` (which carry the
+        prox's exact zeros), one gradient of the loss.
+    certificate_threshold : float, optional
+        When given, ADMM stops only when the certificate is at most this
+        (absolute) value: each time the residual test passes, the certificate
+        is computed; above the threshold, the residual tolerance is divided
+        by 10 (at most ``max_tightenings`` times; then the certificate is
+        checked at every pass of the residual test) and the iterations go on.
+        ``converged`` then means that the certificate met the threshold.
+    max_tightenings : int
     verbose : int
         Print progress every ``max(1, 100 // verbose)`` iterations.
 
@@ -274,6 +292,12 @@ def admm(
         require(h, ("value", "prox"), role="penalty", solver="admm")
     n, p = loss.shape
     b0 = loss.rmatvec(loss.target)
+    if max_iter is None:
+        max_iter = 1000
+    if certificate_threshold is not None and certificate is None:
+        def certificate(x, z, multipliers):
+            coef = z[0] if blocks[0][0] is None else x
+            return kkt_violation(loss, blocks, coef, multipliers, points=z)
     if system is None:
         system = NormalEquations(loss, _metric(blocks, p))
     # trace of Z^T Z per coordinate, floored at the smallest normal float (not at a constant
@@ -330,6 +354,7 @@ def admm(
     converged = False
     it = 0
     r_norm = s_norm = np.inf
+    residual_tol, n_tightenings, last_certificate = tol, 0, np.nan
     n_adapt = 0
     # (z, u) is the latest plain iterate (the z_k are prox outputs, with their
     # exact zeros); (zs, us) the point the next step starts from, which is
@@ -355,9 +380,16 @@ def admm(
                     f"[ADMM] iter {it:5d}  objective {obj:.8e}  primal {r_norm:.2e}  "
                     f"dual {s_norm:.2e}  rho {rho:.3g}  {time.perf_counter() - start:.2f}s"
                 )
-            if r_norm <= tol * primal_scale and s_norm <= tol * dual_scale:
-                converged = True
-                break
+            if r_norm <= residual_tol * primal_scale and s_norm <= residual_tol * dual_scale:
+                if certificate_threshold is None:
+                    converged = True
+                    break
+                last_certificate = certificate(x, z, [rho * uk for uk in u])
+                if last_certificate <= certificate_threshold:
+                    converged = True
+                    break
+                if n_tightenings < max_tightenings:
+                    residual_tol, n_tightenings = residual_tol / 10.0, n_tightenings + 1
 
             zs, us, accelerated = z, u, False
             if adaptive_rho and it % adapt_every == 0 and n_adapt < 50:
@@ -385,10 +417,13 @@ def admm(
         u = [lam / rho for lam in certificate]
         obj, converged = objective(loss, blocks, coef), True
     if not converged:
+        certified = "" if certificate_threshold is None else (
+            f", optimality certificate {last_certificate:.2e} against "
+            f"{certificate_threshold:.2e}")
         warnings.warn(
             f"ADMM did not converge in {max_iter} iterations (primal residual "
-            f"{r_norm:.2e}, dual residual {s_norm:.2e}, tol={tol:g}); increase max_iter "
-            "or tol.",
+            f"{r_norm:.2e}, dual residual {s_norm:.2e}, tol={tol:g}{certified}); increase "
+            "max_iter or tol.",
             ConvergenceWarning,
             stacklevel=2,
         )

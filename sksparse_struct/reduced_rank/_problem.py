@@ -33,7 +33,7 @@ computed once from X: an iteration costs O(p^2 r + p q r), whatever n.
 The alternation itself is :func:`sksparse_struct.solvers.alternating.alternating_minimization`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve, eigh
@@ -80,6 +80,9 @@ class ReducedRankProblem:
     target_gram: np.ndarray
     lipschitz: float
     max_inner_iter: int = _MAX_INNER_ITER
+    # the rows of the last working set and the Lipschitz bound of their Gram block: the
+    # set is often the same from one outer iteration to the next
+    _lipschitz_cache: tuple = field(default=(None, None), init=False, repr=False)
 
     @classmethod
     def build(cls, X, Y, *, sample_weight=None, fit_intercept=True, random_state=None):
@@ -172,12 +175,16 @@ class ReducedRankProblem:
         def violations(B):
             rows = np.flatnonzero(row_norms(B))
             grad = self.gram[:, rows] @ B[rows] - target
-            return row_norms(grad) - weights
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # relative to the weight: the duality gap of the B-step grows with the
+                # largest ratio ||grad_j|| / w_j (its dual point is rescaled by it)
+                relative = row_norms(grad) / weights - 1.0
+            return np.where(np.isnan(relative), -np.inf, relative)  # infinite weights
 
         def solve_restricted(working, B, budget):
             rows = np.flatnonzero(working)
             gram = self.gram if rows.size == B.shape[0] else self.gram[np.ix_(rows, rows)]
-            quadratic = Quadratic(gram.__matmul__, target[rows], self._lipschitz_of(gram))
+            quadratic = Quadratic(gram.__matmul__, target[rows], self._lipschitz_of(rows, gram))
             penalty = RowGroupL2(weights[rows])
             B_rows = B[rows]  # B is zero outside its support, which is in the working set
             inner_tol, budget, previous, n_iter = tol, self.max_inner_iter, np.inf, 0
@@ -204,19 +211,39 @@ class ReducedRankProblem:
 
         result = working_set(start, n_units=B.shape[0], support=support, violations=violations,
                              solve_restricted=solve_restricted,
-                             threshold=tol * float(np.linalg.norm(target)),
+                             threshold=tol,
                              initial_size=_INITIAL_WORKING_SET, max_rounds=_MAX_ROUNDS)
         return result.point, result.n_iter, result.converged
 
-    def _lipschitz_of(self, gram):
-        """Largest eigenvalue of a principal submatrix of G (at most that of G)."""
+    def stationarity_gap(self, B, A, weights):
+        r"""Duality gap and primal value of the B-step problem at ``(B, A)`` with these weights.
+
+        The B-step problem is the weighted group lasso in B with A fixed,
+        :math:`\tfrac12\|TA - ZB\|_F^2 + \sum_j w_j \|B_j\|_2` (Gram form,
+        :func:`_duality_gap`), over all rows. A zero gap at ``A = a_step(B)`` and
+        the weights of the penalty's tangent at B makes ``(B, A)`` a stationary
+        point of the alternation (the A-step is exact).
+        """
+        rows = np.flatnonzero(row_norms(B))
+        target = self.cross @ A
+        target_sq = float(np.sum(A * (self.target_gram @ A)))
+        GB = self.gram[:, rows] @ B[rows]
+        return _duality_gap(self.gram, target, target_sq, B, weights, GB=GB)
+
+    def _lipschitz_of(self, rows, gram):
+        """Largest eigenvalue of the principal submatrix ``gram`` of G on ``rows`` (at most that of G)."""
         k = gram.shape[0]
         if k == self.gram.shape[0] or k > _DENSE_EIG_MAX:
             return self.lipschitz
-        return max(float(np.linalg.eigvalsh(gram)[-1]), 1e-300)
+        cached_rows, value = self._lipschitz_cache
+        if cached_rows is not None and np.array_equal(cached_rows, rows):
+            return value
+        value = max(float(np.linalg.eigvalsh(gram)[-1]), 1e-300)
+        self._lipschitz_cache = (rows.copy(), value)
+        return value
 
 
-def _duality_gap(G, C, target_sq, B, w):
+def _duality_gap(G, C, target_sq, B, w, GB=None):
     r"""Duality gap of :math:`\min_B \tfrac12\|Y - ZB\|_F^2 + \sum_j w_j \|B_j\|_2` in Gram form.
 
     ``G = Z^T Z``, ``C = Z^T Y``, ``target_sq = ||Y||_F^2``; returns the gap and
@@ -224,12 +251,17 @@ def _duality_gap(G, C, target_sq, B, w):
     rescaled into the dual feasible set :math:`\|Z_j^\top\theta\| \le w_j`
     (Mairal et al.; as sklearn's MultiTaskLasso). Rows with :math:`w_j = 0`
     require :math:`Z_j^\top \theta = 0`: R is first projected off the span
-    of those columns (a solve with their small Gram block).
+    of those columns (a solve with their small Gram block). Rows with an
+    infinite weight are zero and constrain nothing. ``GB`` is ``G @ B`` when
+    already known (e.g. from the non-zero rows only).
     """
-    GB = G @ B
+    if GB is None:
+        GB = G @ B
     ZtR = C - GB
     r_sq = max(target_sq - 2.0 * np.sum(B * C) + np.sum(B * GB), 0.0)
-    primal = 0.5 * r_sq + float(w @ row_norms(B))
+    norms = row_norms(B)
+    nonzero = norms > 0
+    primal = 0.5 * r_sq + float(w[nonzero] @ norms[nonzero])
     y_dot_r = target_sq - np.sum(B * C)
     free = w == 0
     if np.any(free):

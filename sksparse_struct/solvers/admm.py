@@ -111,12 +111,19 @@ def kkt_violation(loss, blocks, x, multipliers, points=None):
 def _snap_negligible(loss, blocks, coef, tol):
     """Zero the small entries of ``coef`` when that does not increase the objective.
 
-    A coordinate held at zero by the graph term (fused into a cluster whose
-    value is zero) can have its separable multiplier exactly on the boundary
-    of the subdifferential; the prox of the separable block then only
-    approaches zero at the rate of the residuals instead of reaching it.
-    Thresholds ``tol**e * max|coef|`` are tried from the largest down; the
-    first that does not increase the objective is kept.
+    Kept on purpose (the prox gives every other exact zero): a coordinate held
+    at zero by the graph term (fused into a cluster whose value is zero) has
+    its separable multiplier exactly on the boundary of the subdifferential,
+    so the prox of the separable block only approaches zero at the rate of the
+    residuals and never reaches it, at any ``tol`` (without this step every
+    coordinate of such a problem is non-zero, e.g. ``test_matches_cvxpy`` with
+    group weights). The sizes ``tol**e * max|coef|`` only choose which entries
+    to try, from the largest down; the first that does not increase the
+    objective is kept. With a certificate threshold, :func:`admm` computes its
+    certificate at the snapped point and stops only when that point meets it
+    (the entries zeroed shrink with the residuals, so a tighter residual test
+    makes the snapped point certified): the zeros returned are certified, not
+    only thresholded.
     """
     value = objective(loss, blocks, coef)
     magnitude = np.abs(coef)
@@ -268,10 +275,12 @@ def admm(
         disables it. An accelerated point is kept only if its fixed-point
         residual is no larger than that of the plain iterate it replaced.
     certificate : callable, optional
-        ``certificate(x, z, multipliers) -> float``, an optimality certificate
-        of the current iterate (``multipliers`` are ``rho * u_k``); default
-        :func:`kkt_violation` at the split variables ``z`` (which carry the
-        prox's exact zeros), one gradient of the loss.
+        ``certificate(coef, points, multipliers) -> float``, an optimality
+        certificate of the point ``coef`` that would be returned (the split
+        variable of the identity block, which carries the prox's exact zeros,
+        else ``x``), with ``points`` the split variables ``z_k`` (``coef``
+        first when the first block is the identity) and ``multipliers`` the
+        ``rho * u_k``; default :func:`kkt_violation`, one gradient of the loss.
     certificate_threshold : float, optional
         When given, ADMM stops only when the certificate is at most this
         (absolute) value: each time the residual test passes, the certificate
@@ -294,10 +303,17 @@ def admm(
     b0 = loss.rmatvec(loss.target)
     if max_iter is None:
         max_iter = 1000
+    identity_first = bool(blocks) and blocks[0][0] is None
+
+    def coef_of(x, z):
+        return z[0] if identity_first else x
+
+    def points_of(coef, z):
+        return [coef, *z[1:]] if identity_first else z
+
     if certificate_threshold is not None and certificate is None:
-        def certificate(x, z, multipliers):
-            coef = z[0] if blocks[0][0] is None else x
-            return kkt_violation(loss, blocks, coef, multipliers, points=z)
+        def certificate(coef, points, multipliers):
+            return kkt_violation(loss, blocks, coef, multipliers, points=points)
     if system is None:
         system = NormalEquations(loss, _metric(blocks, p))
     # trace of Z^T Z per coordinate, floored at the smallest normal float (not at a constant
@@ -384,7 +400,11 @@ def admm(
                 if certificate_threshold is None:
                     converged = True
                     break
-                last_certificate = certificate(x, z, [rho * uk for uk in u])
+                # the certificate of the point returned: the split variables with their
+                # negligible entries zeroed (see _snap_negligible)
+                snapped, snapped_value = _snap_negligible(loss, blocks, coef_of(x, z), tol)
+                last_certificate = certificate(snapped, points_of(snapped, z),
+                                               [rho * uk for uk in u])
                 if last_certificate <= certificate_threshold:
                     converged = True
                     break
@@ -409,7 +429,10 @@ def admm(
                 accelerated = True
 
     coef = z[0] if blocks and blocks[0][0] is None else x
-    coef, obj = _snap_negligible(loss, blocks, coef, tol)
+    if certificate_threshold is not None and converged:
+        coef, obj = snapped, snapped_value  # the point whose certificate was checked
+    else:
+        coef, obj = _snap_negligible(loss, blocks, coef, tol)
     certificate = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
     if certificate is not None:  # x = 0 is optimal, exactly: return it with its multipliers
         x, coef = np.zeros(p), np.zeros(p)

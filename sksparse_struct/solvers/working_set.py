@@ -217,8 +217,8 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
                               u=[-point.grad[features] / sub_rho], rho=sub_rho)
         certificate = None
         if certificate_threshold is not None:
-            def certificate(x, z, multipliers):
-                return float(np.max(sub_penalty.subdiff_distance(z[0], -sub_loss.gradient(z[0])),
+            def certificate(coef, points, multipliers):
+                return float(np.max(sub_penalty.subdiff_distance(coef, -sub_loss.gradient(coef)),
                                     initial=0.0))
         with warnings.catch_warnings():
             # the driver reports non-convergence once, for the whole problem

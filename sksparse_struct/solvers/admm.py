@@ -433,11 +433,11 @@ def admm(
         coef, obj = snapped, snapped_value  # the point whose certificate was checked
     else:
         coef, obj = _snap_negligible(loss, blocks, coef, tol)
-    certificate = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
-    if certificate is not None:  # x = 0 is optimal, exactly: return it with its multipliers
+    zero_multipliers = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
+    if zero_multipliers is not None:  # x = 0 is optimal, exactly: return it with its multipliers
         x, coef = np.zeros(p), np.zeros(p)
         z = [np.zeros_like(zk) for zk in z]
-        u = [lam / rho for lam in certificate]
+        u = [lam / rho for lam in zero_multipliers]
         obj, converged = objective(loss, blocks, coef), True
     if not converged:
         certified = "" if certificate_threshold is None else (

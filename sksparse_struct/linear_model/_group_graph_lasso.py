@@ -165,7 +165,7 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         :math:`S` the sample weights); that bound is
         ``convergence_["kkt_threshold"]``. ADMM's relative primal and dual
         residuals below ``tol`` are the cheap test that triggers the
-        certificate (tightened tenfold, a few times at most, while it is not
+        certificate (tightened threefold, 10 times at most, while it is not
         met). Without a graph term the same bound is also the threshold of the
         working sets.
     warm_start : bool, default=False

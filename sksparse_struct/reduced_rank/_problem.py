@@ -152,9 +152,10 @@ class ReducedRankProblem:
         the working set stay at zero, so each restricted solve starts at the
         current B and the objective never increases. Rows with an infinite
         weight are never added. Each restricted solve runs until its duality
-        gap (:func:`_duality_gap`) is at most ``tol`` times its objective: the
-        gradient-mapping test alone stops far from the optimum when G is ill
-        conditioned.
+        gap (:func:`_duality_gap`) is at most ``tol`` times its objective plus
+        :math:`\tfrac12(\|T\|_F^2 - \|TA\|_F^2)` (the objective of the fit, the
+        scale of the alternation's stopping rule): the gradient-mapping test
+        alone stops far from the optimum when G is ill conditioned.
 
         Returns
         -------
@@ -167,6 +168,9 @@ class ReducedRankProblem:
         """
         target = self.cross @ A
         target_sq = float(np.sum(A * (self.target_gram @ A)))  # ||T A||_F^2
+        # 0.5 ||T||^2 - 0.5 ||T A||^2: with it the B-step objective is that of the fit,
+        # the scale of the stopping rule of the alternation
+        outside_span = 0.5 * max(float(np.trace(self.target_gram)) - target_sq, 0.0)
         start = np.where(((row_norms(B) > 0) & np.isfinite(weights))[:, None], B, 0.0)
 
         def support(B):
@@ -197,7 +201,7 @@ class ReducedRankProblem:
                 gap, primal = _duality_gap(gram, target[rows], target_sq, B_rows, weights[rows])
                 # done at the gap, or when FISTA no longer improves: the primal is then
                 # at round-off, and so is the dual point computed from it
-                if (gap <= tol * max(primal, np.finfo(float).tiny)
+                if (gap <= tol * max(primal + outside_span, np.finfo(float).tiny)
                         or result.objective >= previous):
                     ok = True
                     break

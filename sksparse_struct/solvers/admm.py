@@ -241,7 +241,7 @@ def admm(
     acceleration=10,
     certificate=None,
     certificate_threshold=None,
-    max_tightenings=6,
+    max_tightenings=10,
     verbose=0,
 ):
     """Run ADMM on ``loss + sum_k h_k(K_k x)``.
@@ -285,7 +285,7 @@ def admm(
         When given, ADMM stops only when the certificate is at most this
         (absolute) value: each time the residual test passes, the certificate
         is computed; above the threshold, the residual tolerance is divided
-        by 10 (at most ``max_tightenings`` times; then the certificate is
+        by 3 (at most ``max_tightenings`` times; then the certificate is
         checked at every pass of the residual test) and the iterations go on.
         ``converged`` then means that the certificate met the threshold.
     max_tightenings : int
@@ -409,7 +409,7 @@ def admm(
                     converged = True
                     break
                 if n_tightenings < max_tightenings:
-                    residual_tol, n_tightenings = residual_tol / 10.0, n_tightenings + 1
+                    residual_tol, n_tightenings = residual_tol / 2.0, n_tightenings + 1
 
             zs, us, accelerated = z, u, False
             if adaptive_rho and it % adapt_every == 0 and n_adapt < 50:

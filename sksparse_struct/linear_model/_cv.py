@@ -111,7 +111,9 @@ class GroupGraphLassoCV(RegressorMixin, _PathCV):
         Folds run in parallel through joblib (so ``joblib.parallel_backend("dask")``
         spreads them over a cluster).
     tol : float, default=1e-4
-        Tolerance of every fit, as in :class:`GroupGraphLasso`.
+        Tolerance of every fit, as in :class:`GroupGraphLasso`: the optimality
+        certificate (``kkt_violation``) of each fit is at most ``tol`` times
+        the max norm of the gradient of the loss at ``w = 0`` on that fit's data.
     max_iter : int, default=5000
     verbose : int, default=0
         Report the folds as they finish when > 0.

@@ -31,13 +31,23 @@ class LeastSquaresWarmStart:
 
 
 def solve_least_squares(problem, alpha, *, warm=None, tol, max_iter, verbose=0):
-    """ADMM (on working sets when the penalty is separable) at ``alpha``.
+    r"""ADMM (on working sets when the penalty is separable) at ``alpha``, to the certificate ``tol``.
+
+    The fit stops when its optimality certificate (``kkt_violation``, see
+    :func:`sksparse_struct.solvers.kkt_violation`: the largest of the
+    stationarity residual, max norm, and of the distances of the multipliers to
+    the subdifferentials, Euclidean per group) is at most ``tol`` times
+    :math:`\|Z^\top t\|_\infty`, the max norm of the gradient of the loss at
+    ``w = 0`` (intercept profiled out: :math:`\|X_c^\top S y_c\|_\infty / n`).
+    ADMM's residual test is the cheap inner test (see
+    :func:`sksparse_struct.solvers.admm`).
 
     Returns
     -------
     coef : ndarray of shape (p,)
     record : dict
-        ``converged``, ``n_iter``, residuals, ``objective``, ``kkt_violation``, ``rho``.
+        ``converged``, ``n_iter``, residuals, ``objective``, ``kkt_violation``,
+        ``kkt_threshold`` (``tol`` times the scale above), ``rho``.
     warm : LeastSquaresWarmStart
     """
     blocks = problem.blocks(alpha)
@@ -47,14 +57,16 @@ def solve_least_squares(problem, alpha, *, warm=None, tol, max_iter, verbose=0):
         (problem.loss.shape[1],) if K is None else (K.shape[0],) for K, _ in blocks
     ]:
         state = None  # the structure changed: nothing to warm-start from
+    scale = max(float(np.max(np.abs(problem.loss.rmatvec(problem.loss.target)), initial=0.0)),
+                1e-300)
     if problem.has_graph_term:
         system = warm.system or NormalEquations(problem.loss, _metric(blocks, problem.loss.shape[1]))
         result = admm(problem.loss, blocks, state=state, system=system, max_iter=max_iter,
-                      tol=tol, verbose=verbose)
+                      tol=tol, certificate_threshold=tol * scale, verbose=verbose)
     else:  # separable penalty: ADMM on working sets of groups
         system = None
         result = working_set_admm(problem.loss, blocks[0][1], state=state, max_iter=max_iter,
-                                  tol=tol, verbose=verbose)
+                                  tol=tol, certificate_tol=tol, verbose=verbose)
     multipliers = [result.state.rho * u for u in result.state.u]
     record = {
         "converged": result.converged,
@@ -64,6 +76,7 @@ def solve_least_squares(problem, alpha, *, warm=None, tol, max_iter, verbose=0):
         "objective": result.objective,
         "kkt_violation": kkt_violation(problem.loss, blocks, result.coef, multipliers,
                                        points=[result.coef, *result.state.z[1:]]),
+        "kkt_threshold": tol * scale,
         "rho": result.state.rho,
     }
     return result.coef, record, LeastSquaresWarmStart(result.state, system)

@@ -49,7 +49,8 @@ class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, Transformer
     n_alphas : int, default=20
     eps : float, default=1e-2
     penalty, gamma, epsilon, q, adaptive_power, fit_intercept, max_iter, tol, random_state
-        As in :class:`SparseReducedRankRegression`.
+        As in :class:`SparseReducedRankRegression` (``tol``: each fit stops at a
+        duality gap of its B-step at most ``tol`` times its objective).
     cv : int, cross-validation generator or iterable, default=None
         As in sklearn (None: 5-fold).
     n_jobs : int, default=None

@@ -200,9 +200,17 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
     max_iter : int, default=200
         Maximum number of outer (A-step + B-step) iterations.
     tol : float, default=1e-4
-        Stop when the objective decreases by less than ``tol`` times its value
-        in one outer iteration; also the relative tolerance of each B-step
-        (gradient-mapping norm relative to that of the zero matrix).
+        Tolerance of the stationarity certificate: the fit stops when the
+        duality gap of the B-step problem at the returned ``(B_, A_)`` (the
+        weighted group lasso in B with A fixed at ``A_``, weights the slopes
+        :math:`P_\alpha'(\|B_j\|_2)` at ``B_``; exact for the group lasso) is at
+        most ``tol`` times the objective above. The A-step is exact, so a small
+        gap certifies a stationary point of the alternation (for the group
+        lasso: of the problem over B for the returned A). A ``tol`` below the
+        floor of that gap in floating point (about 1e-8 relative) ends when an
+        iteration no longer changes the objective. ``tol`` is also the
+        relative duality gap of each B-step and the threshold, relative to the
+        weight, of its working sets.
     warm_start : bool, default=False
         Start from the previous ``B_`` and ``A_`` instead of the cold start
         (e.g. along a decreasing sequence of ``alpha``). For "lq" a zero row of

@@ -33,7 +33,7 @@ computed once from X: an iteration costs O(p^2 r + p q r), whatever n.
 The alternation itself is :func:`sksparse_struct.solvers.alternating.alternating_minimization`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg import LinAlgError, cho_factor, cho_solve, eigh
@@ -42,13 +42,16 @@ from scipy.sparse.linalg import eigsh
 from .._losses import LeastSquares
 from ..penalties.group import RowGroupL2, row_norms
 from ..solvers.proximal_gradient import Quadratic, accelerated_proximal_gradient
+from ..solvers.working_set import working_set
 
 __all__ = ["ReducedRankProblem"]
 
 # Inner FISTA iterations per B-step; the outer loop warm-starts the next B-step anyway.
 _MAX_INNER_ITER = 1000
-# Smallest number of rows added to the working set at once.
-_MIN_WORKING_SET_GROWTH = 10
+# Rows of the first working set when B starts (almost) all zero, and the most rounds
+# of a B-step (the set doubles each round: 30 rounds cover any p).
+_INITIAL_WORKING_SET = 10
+_MAX_ROUNDS = 30
 # Power iteration is cheaper than a full eigendecomposition above this size.
 _DENSE_EIG_MAX = 300
 
@@ -77,6 +80,9 @@ class ReducedRankProblem:
     target_gram: np.ndarray
     lipschitz: float
     max_inner_iter: int = _MAX_INNER_ITER
+    # the rows of the last working set and the Lipschitz bound of their Gram block: the
+    # set is often the same from one outer iteration to the next
+    _lipschitz_cache: tuple = field(default=(None, None), init=False, repr=False)
 
     @classmethod
     def build(cls, X, Y, *, sample_weight=None, fit_intercept=True, random_state=None):
@@ -136,18 +142,20 @@ class ReducedRankProblem:
         return U @ Vt
 
     def b_step(self, B, A, weights, tol):
-        r"""Weighted group-lasso B-step from B, on a growing working set of rows.
+        r"""Weighted group-lasso B-step from B, on growing working sets of rows.
 
-        The working set starts at the non-zero rows of B; after each restricted
-        solve, the zero rows that violate their optimality condition
-        :math:`\|(GB - Z^\top T A)_j\|_2 \le w_j` (by more than ``tol`` relative to
-        :math:`\|Z^\top T A\|_F`) are added, the worst first. Rows outside
+        The working-set driver is :func:`sksparse_struct.solvers.working_set.working_set`
+        (its growth rule is documented there): it starts at the non-zero rows
+        of B and adds the zero rows that violate their optimality condition
+        :math:`\|(GB - Z^\top T A)_j\|_2 \le w_j` by more than ``tol``
+        relative to :math:`\|Z^\top T A\|_F`, the worst first. Rows outside
         the working set stay at zero, so each restricted solve starts at the
         current B and the objective never increases. Rows with an infinite
         weight are never added. Each restricted solve runs until its duality
-        gap (:meth:`_duality_gap`) is at most ``tol`` times its objective: the
-        gradient-mapping test alone stops far from the optimum when G is ill
-        conditioned.
+        gap (:func:`_duality_gap`) is at most ``tol`` times its objective plus
+        :math:`\tfrac12(\|T\|_F^2 - \|TA\|_F^2)` (the objective of the fit, the
+        scale of the alternation's stopping rule): the gradient-mapping test
+        alone stops far from the optimum when G is ill conditioned.
 
         Returns
         -------
@@ -155,56 +163,91 @@ class ReducedRankProblem:
         n_inner : int
             Inner (FISTA) iterations.
         converged : bool
-            Whether every restricted solve reached its gap within the budget.
+            Whether the last restricted solve reached its gap within the budget
+            and no row outside violates its condition.
         """
         target = self.cross @ A
-        slack = tol * float(np.linalg.norm(target))
         target_sq = float(np.sum(A * (self.target_gram @ A)))  # ||T A||_F^2
-        working = (row_norms(B) > 0) & np.isfinite(weights)
-        B = np.where(working[:, None], B, 0.0)
-        n_inner, solved, converged = 0, False, True
-        while True:
-            grad = self.gram[:, working] @ B[working] - target
-            violation = row_norms(grad) - weights
-            violation[working] = -np.inf
-            outside = np.flatnonzero(violation > slack)
-            if outside.size == 0 and (solved or not working.any()):
-                return B, n_inner, converged
-            grow = max(_MIN_WORKING_SET_GROWTH, int(working.sum()))
-            working[outside[np.argsort(violation[outside])[::-1][:grow]]] = True
+        # 0.5 ||T||^2 - 0.5 ||T A||^2: with it the B-step objective is that of the fit,
+        # the scale of the stopping rule of the alternation
+        outside_span = 0.5 * max(float(np.trace(self.target_gram)) - target_sq, 0.0)
+        start = np.where(((row_norms(B) > 0) & np.isfinite(weights))[:, None], B, 0.0)
+
+        def support(B):
+            return row_norms(B) > 0
+
+        def violations(B):
+            rows = np.flatnonzero(row_norms(B))
+            grad = self.gram[:, rows] @ B[rows] - target
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # relative to the weight: the duality gap of the B-step grows with the
+                # largest ratio ||grad_j|| / w_j (its dual point is rescaled by it)
+                relative = row_norms(grad) / weights - 1.0
+            return np.where(np.isnan(relative), -np.inf, relative)  # infinite weights
+
+        def solve_restricted(working, B, budget):
             rows = np.flatnonzero(working)
             gram = self.gram if rows.size == B.shape[0] else self.gram[np.ix_(rows, rows)]
-            quadratic = Quadratic(gram.__matmul__, target[rows], self._lipschitz_of(gram))
+            quadratic = Quadratic(gram.__matmul__, target[rows], self._lipschitz_of(rows, gram))
             penalty = RowGroupL2(weights[rows])
-            inner_tol, budget, previous = tol, self.max_inner_iter, np.inf
+            B_rows = B[rows]  # B is zero outside its support, which is in the working set
+            inner_tol, budget, previous, n_iter = tol, self.max_inner_iter, np.inf, 0
             while True:
-                result = accelerated_proximal_gradient(quadratic, penalty, B[rows],
+                result = accelerated_proximal_gradient(quadratic, penalty, B_rows,
                                                        max_iter=budget, tol=inner_tol)
-                B[rows] = result.x
-                n_inner += result.n_iter
+                B_rows = result.x
+                n_iter += result.n_iter
                 budget -= result.n_iter
-                gap, primal = _duality_gap(gram, target[rows], target_sq, result.x,
-                                           weights[rows])
+                gap, primal = _duality_gap(gram, target[rows], target_sq, B_rows, weights[rows])
                 # done at the gap, or when FISTA no longer improves: the primal is then
                 # at round-off, and so is the dual point computed from it
-                if (gap <= tol * max(primal, np.finfo(float).tiny)
+                if (gap <= tol * max(primal + outside_span, np.finfo(float).tiny)
                         or result.objective >= previous):
+                    ok = True
                     break
                 if budget <= 0:
-                    converged = False
+                    ok = False
                     break
                 previous, inner_tol = result.objective, inner_tol / 10.0
-            solved = True
+            B = np.zeros_like(B)
+            B[rows] = B_rows
+            return B, n_iter, ok
 
-    def _lipschitz_of(self, gram):
-        """Largest eigenvalue of a principal submatrix of G (at most that of G)."""
+        result = working_set(start, n_units=B.shape[0], support=support, violations=violations,
+                             solve_restricted=solve_restricted,
+                             threshold=tol,
+                             initial_size=_INITIAL_WORKING_SET, max_rounds=_MAX_ROUNDS)
+        return result.point, result.n_iter, result.converged
+
+    def stationarity_gap(self, B, A, weights):
+        r"""Duality gap and primal value of the B-step problem at ``(B, A)`` with these weights.
+
+        The B-step problem is the weighted group lasso in B with A fixed,
+        :math:`\tfrac12\|TA - ZB\|_F^2 + \sum_j w_j \|B_j\|_2` (Gram form,
+        :func:`_duality_gap`), over all rows. A zero gap at ``A = a_step(B)`` and
+        the weights of the penalty's tangent at B makes ``(B, A)`` a stationary
+        point of the alternation (the A-step is exact).
+        """
+        rows = np.flatnonzero(row_norms(B))
+        target = self.cross @ A
+        target_sq = float(np.sum(A * (self.target_gram @ A)))
+        GB = self.gram[:, rows] @ B[rows]
+        return _duality_gap(self.gram, target, target_sq, B, weights, GB=GB)
+
+    def _lipschitz_of(self, rows, gram):
+        """Largest eigenvalue of the principal submatrix ``gram`` of G on ``rows`` (at most that of G)."""
         k = gram.shape[0]
         if k == self.gram.shape[0] or k > _DENSE_EIG_MAX:
             return self.lipschitz
-        return max(float(np.linalg.eigvalsh(gram)[-1]), 1e-300)
+        cached_rows, value = self._lipschitz_cache
+        if cached_rows is not None and np.array_equal(cached_rows, rows):
+            return value
+        value = max(float(np.linalg.eigvalsh(gram)[-1]), 1e-300)
+        self._lipschitz_cache = (rows.copy(), value)
+        return value
 
 
-def _duality_gap(G, C, target_sq, B, w):
+def _duality_gap(G, C, target_sq, B, w, GB=None):
     r"""Duality gap of :math:`\min_B \tfrac12\|Y - ZB\|_F^2 + \sum_j w_j \|B_j\|_2` in Gram form.
 
     ``G = Z^T Z``, ``C = Z^T Y``, ``target_sq = ||Y||_F^2``; returns the gap and
@@ -212,12 +255,17 @@ def _duality_gap(G, C, target_sq, B, w):
     rescaled into the dual feasible set :math:`\|Z_j^\top\theta\| \le w_j`
     (Mairal et al.; as sklearn's MultiTaskLasso). Rows with :math:`w_j = 0`
     require :math:`Z_j^\top \theta = 0`: R is first projected off the span
-    of those columns (a solve with their small Gram block).
+    of those columns (a solve with their small Gram block). Rows with an
+    infinite weight are zero and constrain nothing. ``GB`` is ``G @ B`` when
+    already known (e.g. from the non-zero rows only).
     """
-    GB = G @ B
+    if GB is None:
+        GB = G @ B
     ZtR = C - GB
     r_sq = max(target_sq - 2.0 * np.sum(B * C) + np.sum(B * GB), 0.0)
-    primal = 0.5 * r_sq + float(w @ row_norms(B))
+    norms = row_norms(B)
+    nonzero = norms > 0
+    primal = 0.5 * r_sq + float(w[nonzero] @ norms[nonzero])
     y_dot_r = target_sq - np.sum(B * C)
     free = w == 0
     if np.any(free):

@@ -68,11 +68,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     classes (a convex form of a penalty on selected links across classes: an
     atom whose neighbours disagree with its label is a less reliable
     exemplar; 0 for an atom without links). The dictionary graph links two
-    labelled nodes with :math:`w_{jk}=1` when they are linked and else
-    :math:`w_{jk}=\tfrac12\min(1, \sum_m 1/(d_m-1))` over the neighbours
-    :math:`m` they share, :math:`d_m` the degree of :math:`m` (a page shared
-    by two nodes gives 1/2; a hub linked to a hundred pages, which would
-    otherwise link all of them, a hundredth of that).
+    labelled nodes with :math:`w_{jk}=1` when they are linked and :math:`1/2`
+    when they share a neighbour.
 
     **Decision.** The class-wise residuals
     :math:`r_{qc} = \|h_q - D_{G_c}^\top a_{q,G_c}\|_2^2` of every node are

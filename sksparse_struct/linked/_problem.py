@@ -104,24 +104,17 @@ def anova_weights(features, labels):
 
 
 def dictionary_graph(adjacency, atoms):
-    r"""Weighted links among the labelled nodes ``atoms``: 1 for a link, up to 1/2 for two hops.
+    r"""Weighted links among the labelled nodes ``atoms``: 1 for a link, 1/2 for two hops.
 
     Labelled nodes are rarely linked directly (20 per class among thousands
-    of nodes), so nodes that share a neighbour are linked too, with the
-    weight :math:`\tfrac12\min(1, \sum_m 1/(d_m - 1))` over their common
-    neighbours :math:`m` of degree :math:`d_m` (the resource-allocation index
-    of Zhou, Lü & Zhang, 2009): a neighbour shared by two nodes only gives
-    1/2, while a hub linked to a hundred pages, which would otherwise link
-    every pair of them, gives each pair a hundredth of that. Returns the
-    upper triangle as a COO matrix over atom positions.
+    of nodes), so nodes that share a neighbour are linked too, with half the
+    weight. Returns the upper triangle as a COO matrix over atom positions.
     """
-    binary = sp.csr_matrix(adjacency, dtype=float)  # a new matrix: binarized, not the caller's
-    binary.data[:] = 1.0
-    spread = 1.0 / np.maximum(np.asarray(binary.sum(axis=0)).ravel() - 1.0, 1.0)
-    rows = binary[atoms]
+    rows = sp.csr_matrix(adjacency, dtype=float)[atoms]  # a new matrix: binarized, not the caller's
+    rows.data[:] = 1.0
     direct = rows[:, atoms]
-    two_hops = (rows @ sp.diags(spread) @ rows.T).tocsr()
-    two_hops.data = 0.5 * np.minimum(two_hops.data, 1.0)
+    two_hops = (rows @ rows.T).tocsr()
+    two_hops.data[:] = 0.5
     return sp.triu(direct.maximum(two_hops), k=1).tocoo()  # k=1 drops the diagonal
 
 

@@ -64,9 +64,11 @@ def test_cli_runs_the_benchmark_and_prints_the_table(cli_run):
         name = method.name + ("" if method.ours else " [baseline]")
         mean, pm, std = rows[name][0].split()
         assert pm == "±" and 0 <= float(mean) <= 1 and float(std) == 0
-    chosen = rows["joint: chosen (feature_propagation_, residual_propagation_)"][0]
-    beta_f, beta_r = (float(v) for v in chosen.strip("()").split(","))
-    assert beta_f in (0, 0.5, 0.8) and beta_r in (0, 0.5, 0.8, 0.9)
+    chosen = rows["joint: chosen (feature_propagation_, dictionary_links_, "
+                  "residual_propagation_)"][0]
+    beta_f, links, beta_r = (v.strip() for v in chosen.strip("()").split(","))
+    assert float(beta_f) in (0, 0.5, 0.8) and float(beta_r) in (0, 0.5, 0.8, 0.9)
+    assert links in ("on", "off")
     assert float(rows["joint: chosen alpha"][0]) in bench.ALPHAS
     assert float(rows["time, all models and splits [s]"][0]) >= 0
     assert "Targets:" in out and "tiny: joint best of our models" in out

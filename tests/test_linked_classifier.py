@@ -395,12 +395,12 @@ def _link_free(seeds, n_nodes, signal):
         beta_f, beta_r = est.feature_propagation_, est.residual_propagation_
         links = est.dictionary_links_
         chosen.append((beta_f, beta_r))
-        # every candidate tried: each beta_f of the grid with the dictionary links off and
-        # on (on own residuals, beta_r = 0), then each beta_r of the grid with the choice
-        first = [(f, on) for f in (0.0, 0.5, 0.8) for on in (False, True)]
+        # every candidate tried: each beta_f of the grid with the dictionary links on and
+        # off (on own residuals, beta_r = 0), then each beta_r of the grid with the choice
+        first = [(f, on) for f in (0.0, 0.5, 0.8) for on in (True, False)]
         assert set(est.selection_) == ({(f, on, 0.0) for f, on in first}
                                        | {(beta_f, links, r) for r in (0.0, 0.5, 0.8, 0.9)})
-        # each stage keeps its best, ties to the candidate that trusts the links least
+        # each stage keeps its best, ties to the weaker propagation with the links kept
         stage_1 = [est.selection_[(f, on, 0.0)] for f, on in first]
         assert (beta_f, links) == first[int(np.argmax(stage_1))]
         stage_2 = [est.selection_[(beta_f, links, r)] for r in (0.0, 0.5, 0.8, 0.9)]

@@ -92,15 +92,16 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     are split in 5 stratified folds, and the nodes of each fold are coded
     over the atoms of the other folds, with feature weights fitted on those
     folds only. In two stages, so that every node is coded once:
-    :math:`\beta_f` among ``(0, 0.5, 0.8)`` and the dictionary links (off,
-    on) on the labelled nodes' own held-out residuals (no label reaches the
+    :math:`\beta_f` among ``(0, 0.5, 0.8)`` and the dictionary links (on,
+    off) on the labelled nodes' own held-out residuals (no label reaches the
     model that codes its own node), then :math:`\beta_r` among ``(0, 0.5, 0.8, 0.9)`` on the aggregated ones,
     a labelled node's own residual in the aggregate replaced by its held-out
     one. The residuals of its neighbours in that aggregate come from the full
     dictionary, which holds the node itself, so its label still reaches its
     score through them: the accuracies of :math:`\beta_r > 0` are optimistic
     (measured: by up to 0.1 at :math:`\beta_r = 0.9` on links that carry no
-    class information). Ties go to the weaker propagation.
+    class information). Ties go to the weaker propagation and keep the
+    dictionary links.
 
     Every term is switched off by a zero weight: ``group_reg=0`` (no group
     sparsity), ``graph_reg=0`` and ``cross_reg=0`` (no dictionary graph; so
@@ -132,8 +133,9 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         Weight of the penalty on atoms linked to atoms of other classes.
     dictionary_links : "auto" or bool, default="auto"
         Whether the fused and cross-class terms are built from the links;
-        ``"auto"`` decides by cross-fitted accuracy (links that join
-        different classes make both terms mislead).
+        ``"auto"`` keeps them unless the cross-fitted accuracy is higher
+        without them (links that join different classes make both terms
+        mislead).
     feature_propagation : "auto" or float in [0, 1), default="auto"
         :math:`\beta_f`; 0 uses each node's own features.
     residual_propagation : "auto" or float in [0, 1), default="auto"
@@ -414,7 +416,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             for use_links in self._link_options(S):
                 held_out, n_iter = cross_fitted(PX, use_links)
                 accuracy = self._record(beta_f, use_links, 0.0, held_out, y_enc, start)
-                # ties go to the candidate tried first, the one that trusts the links least
+                # ties go to the candidate tried first: the weaker propagation, and the
+                # dictionary-graph terms kept
                 if best is None or accuracy > best[0]:
                     best = (accuracy, beta_f, use_links, PX, held_out, n_iter)
         _, self.feature_propagation_, self.dictionary_links_, PX, held_out, self.n_iter_ = best
@@ -457,10 +460,13 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         return accuracy
 
     def _link_options(self, S):
-        """Whether the dictionary-graph terms are built from the links, for each candidate."""
+        """Whether the dictionary-graph terms are built from the links, for each candidate.
+
+        With ``"auto"`` the terms as the weights set them come first, so that a tie keeps
+        them: they are switched off only when that raises the cross-fitted accuracy."""
         if S is None or (self.graph_reg == 0 and self.cross_reg == 0):
             return (False,)  # nothing to build: the terms are switched off
-        return (False, True) if self.dictionary_links == "auto" else (bool(self.dictionary_links),)
+        return (True, False) if self.dictionary_links == "auto" else (bool(self.dictionary_links),)
 
     @staticmethod
     def _grid(value, grid, S):

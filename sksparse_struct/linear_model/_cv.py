@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
 from .._validation import validate_sample_weight, validate_class_labels, validate_fit_data
+from ..solvers._threads import blas_threads_by_size
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS, GroupGraphLasso
 from ._logistic import GroupGraphLogisticRegression
 from ._path import alpha_grid, build_path_problem, solve_path
@@ -193,6 +194,7 @@ class GroupGraphLassoCV(RegressorMixin, _PathCV):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @blas_threads_by_size
     def fit(self, X, y, sample_weight=None):
         """Cross-validate the path, choose alpha and refit on all data.
 
@@ -347,6 +349,7 @@ class GroupGraphLogisticRegressionCV(LinearClassifierMixin, _PathCV):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @blas_threads_by_size
     def fit(self, X, y, sample_weight=None):
         """Cross-validate the path, choose alpha and refit on all data.
 

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .._validation import validate_fit_data, validate_predict_data
+from ..solvers._threads import blas_threads_by_size
 from ._cvxpy import solve_with_cvxpy
 from ._problem import GroupGraphProblem
 from ._solve import LeastSquaresWarmStart, solve_least_squares
@@ -30,6 +31,7 @@ _STRUCTURE_CONSTRAINTS = {
      "sample_weight": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
+@blas_threads_by_size
 def group_graph_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0, graph_reg=1.0,
                           l1_reg=0.0, group_weights=None, fit_intercept=True,
                           sample_weight=None):
@@ -247,6 +249,7 @@ class GroupGraphLasso(RegressorMixin, BaseEstimator):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @blas_threads_by_size
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 

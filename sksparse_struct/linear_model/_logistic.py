@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._losses import BinaryLogistic, MultinomialLogistic
 from .._validation import validate_class_labels
+from ..solvers._threads import blas_threads_by_size
 from ._cvxpy import solve_logistic_with_cvxpy
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS
 from ._problem import GroupGraphProblem, check_structure
@@ -50,6 +51,7 @@ def _build_problem(X, y, sample_weight, *, groups, graph, group_weights, feature
      "sample_weight": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
+@blas_threads_by_size
 def group_graph_logistic_alpha_max(X, y, *, groups=None, graph=None, group_reg=1.0,
                                    graph_reg=1.0, l1_reg=0.0, group_weights=None,
                                    fit_intercept=True, sample_weight=None):
@@ -242,6 +244,7 @@ class GroupGraphLogisticRegression(LinearClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @blas_threads_by_size
     def fit(self, X, y, sample_weight=None):
         """Fit the model.
 

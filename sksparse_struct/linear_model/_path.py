@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import validate_data
 
 from .._validation import validate_fit_data
+from ..solvers._threads import blas_threads_by_size
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS
 from ._logistic import _build_problem
 from ._problem import GroupGraphProblem
@@ -87,6 +88,7 @@ def solve_path(problem, alphas, *, alpha_max=None, tol, max_iter, verbose=0):
      "verbose": ["verbose"]},
     prefer_skip_nested_validation=True,
 )
+@blas_threads_by_size
 def group_graph_path(X, y, *, loss="squared", alphas=None, n_alphas=100, eps=1e-3, groups=None,
                      graph=None, group_reg=1.0, graph_reg=1.0, l1_reg=0.0, group_weights=None,
                      fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=5000,

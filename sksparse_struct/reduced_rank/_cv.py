@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._validation import validate_sample_weight, validate_fit_data
 from ..linear_model._path import alpha_grid
+from ..solvers._threads import blas_threads_by_size
 from ._estimator import _SHAPE_CONSTRAINTS, SparseReducedRankRegression, reduced_rank_alpha_max
 from ._penalties import PENALTIES
 
@@ -145,6 +146,7 @@ class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, Transformer
         return SparseReducedRankRegression(rank=rank, alpha=alpha, **params, **extra)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @blas_threads_by_size
     def fit(self, X, y, sample_weight=None):
         """Cross-validate ranks and alphas, then refit the best pair on all data.
 

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from .._losses import LeastSquares
 from .._validation import validate_sample_weight, validate_fit_data, validate_predict_data
-from ..solvers._threads import single_threaded_blas
+from ..solvers._threads import blas_threads_by_size, single_threaded_blas
 from ._penalties import PENALTIES, adaptive_weights, row_penalty, start_policy
 from ..penalties.group import row_norms
 from ..solvers.alternating import alternate_from_starts
@@ -55,6 +55,7 @@ def _check_shape_parameters(penalty, gamma):
      "fit_intercept": ["boolean"], "sample_weight": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
+@blas_threads_by_size
 def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
                            adaptive_power=2.0, fit_intercept=True, sample_weight=None):
     r"""Smallest ``alpha`` at which ``B = 0`` is optimal for :class:`SparseReducedRankRegression`.
@@ -310,6 +311,7 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @blas_threads_by_size
     def fit(self, X, y, sample_weight=None):
         r"""Fit the model.
 

@@ -19,6 +19,8 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 import sksparse_struct.solvers._threads as threads
 from _common import add_common_arguments, print_environment, print_table
@@ -56,10 +58,14 @@ def cases(quick):
         Y = X @ B + rng.standard_normal((n, q))
         yield (f"SparseReducedRankRegression {n}x{p}x{q}, rank 5",
                lambda X=X, Y=Y: SparseReducedRankRegression(rank=5, alpha=0.05).fit(X, Y))
-    X, y, _, groups, graph = make_group_graph_regression(random_state=0)
-    yield ("README: GridSearchCV over 3 alphas, 3 folds",
-           lambda: GridSearchCV(GroupGraphLasso(groups=groups, graph=graph),
-                                {"alpha": [0.01, 0.05, 0.1]}, cv=3).fit(X, y))
+    # the README's snippet, as it is there
+    X, y, _, groups, graph = make_group_graph_regression(
+        n_samples=200, n_features=300, n_groups=30, n_informative_groups=3, random_state=0)
+    alpha_max = group_graph_alpha_max(X, y, groups=groups, graph=graph)
+    model = make_pipeline(StandardScaler(), GroupGraphLasso(groups=groups, graph=graph))
+    grid = {"groupgraphlasso__alpha": alpha_max * np.geomspace(0.3, 0.01, 8)}
+    yield ("README: GridSearchCV over 8 alphas, 5 folds",
+           lambda: GridSearchCV(model, grid).fit(X, y))
 
 
 def main():

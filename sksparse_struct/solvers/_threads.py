@@ -9,25 +9,25 @@ loops therefore run with one BLAS thread.
 
 The setup (Gram matrices and factorizations, level-3 BLAS) gains from threads
 only when it is large: on 2 idle cores at most a factor 2, on busy ones a
-loss of 5 to 16 times for fits of a few hundred samples and thousands of
-features (docs/benchmarks.md). :func:`blas_threads_by_size` therefore runs a
-whole fit with one BLAS thread unless its setup costs at least
-:data:`THREADED_SETUP_FLOPS` floating-point operations; larger fits keep the
-user's setting for their setup.
+loss of 1.5 to 17 times for fits of hundreds to thousands of samples and
+features (``benchmarks/bench_threads.py``, docs/benchmarks.md).
+:func:`blas_threads_by_size` therefore runs a whole fit with one BLAS thread
+unless its setup costs at least :data:`THREADED_SETUP_FLOPS` floating-point
+operations; larger fits keep the user's setting for their setup.
 """
 
-import functools
 import threading
 from contextlib import contextmanager, nullcontext
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
 __all__ = ["single_threaded_blas", "blas_threads_by_size", "THREADED_SETUP_FLOPS"]
 
-#: setup cost (floating-point operations of a Gram matrix, ``work(X) * min(n, p)``) from
-#: which a fit keeps the user's BLAS threads: about a second of one core
+#: setup cost (floating-point operations of the Gram matrix and ``X^T y``, see
+#: :func:`_setup_flops`) from which a fit keeps the user's BLAS threads: about a
+#: second of one core
 THREADED_SETUP_FLOPS = 1e10
 
 # the BLAS thread limit belongs to the process, not to a thread: concurrent fits
@@ -82,7 +82,7 @@ def _shape(a):
 
 
 def _setup_flops(X, y):
-    """The cost of forming the Gram matrix of ``X`` (and ``X^T y``): ``work(X) * (min(n, p) + q)``."""
+    """Cost of the Gram matrix of ``X`` and of ``X^T y``: ``work(X) * (min(n, p) + q)``."""
     shape = _shape(X)
     if len(shape) != 2:
         return 0.0  # not a matrix: validation will say so
@@ -94,7 +94,7 @@ def _setup_flops(X, y):
 
 
 def blas_threads_by_size(fit):
-    """Decorate ``fit(self_or_X, X_or_y, ...)`` to run with one BLAS thread when the problem is small.
+    """Decorate a fit to run with one BLAS thread when its problem is small.
 
     The decorated callable takes ``X`` as its first argument after ``self`` for a
     method (``fit(self, X, y, ...)``) or as its first argument for a function
@@ -102,7 +102,7 @@ def blas_threads_by_size(fit):
     """
     is_method = fit.__code__.co_varnames[:1] == ("self",)
 
-    @functools.wraps(fit)
+    @wraps(fit)
     def wrapper(*args, **kwargs):
         data = args[1:] if is_method else args
         X = data[0] if data else kwargs.get("X")

@@ -199,6 +199,33 @@ def test_alpha_zero_is_reduced_rank_regression(data, rank, fit_intercept):
         np.testing.assert_allclose(m.coef_, ols.coef_, atol=1e-8)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fewer_samples_than_features_uses_the_minimum_norm_solution(sparse, fit_intercept,
+                                                                    weighted):
+    # n < p: the Gram matrix is singular and the start is computed from the n x n kernel;
+    # it must be the rank-r projection of the minimum-norm least squares, as from lstsq
+    rng = np.random.default_rng(3)
+    n, p, q, rank = 30, 70, 6, 2
+    X = rng.standard_normal((n, p))
+    X[rng.random((n, p)) < 0.5] = 0.0
+    Y = rng.standard_normal((n, q))
+    sw = rng.uniform(0.2, 3.0, n) if weighted else np.ones(n)
+    s = sw / sw.sum()
+    if fit_intercept:
+        Xc, Yc = X - s @ X, Y - s @ Y
+    else:
+        Xc, Yc = X, Y
+    Z, T = np.sqrt(s)[:, None] * Xc, np.sqrt(s)[:, None] * Yc
+    C_ols = np.linalg.lstsq(Z, T, rcond=None)[0]
+    V = np.linalg.svd(Z @ C_ols, full_matrices=False)[2][:rank].T
+    m = SparseReducedRankRegression(rank=rank, alpha=0.0, fit_intercept=fit_intercept,
+                                    tol=1e-12).fit(sp.csr_matrix(X) if sparse else X, Y,
+                                                   sample_weight=sw if weighted else None)
+    np.testing.assert_allclose(m.coef_, (C_ols @ V @ V.T).T, atol=1e-8)
+
+
 @pytest.mark.parametrize("alpha", [0.01, 0.1, 0.4])
 def test_single_output_rank_one_is_lasso(data, alpha):
     X, Y, _ = data

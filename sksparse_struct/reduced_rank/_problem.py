@@ -72,6 +72,12 @@ class ReducedRankProblem:
         ``T^T T`` (duality gaps of the B-step need ``||T A||_F^2``).
     lipschitz : float
         Largest eigenvalue of ``gram``.
+    kernel_eig : (ndarray, ndarray) or None
+        With fewer samples than features (``gram`` singular): the
+        eigendecomposition of the n x n kernel :math:`ZZ^\top`, whose non-zero
+        eigenvalues are those of ``gram``; it gives the Lipschitz constant and
+        the minimum-norm least squares of :meth:`reduced_rank_fit` at the cost
+        of an n x n problem instead of a p x p one.
     """
 
     loss: LeastSquares
@@ -79,6 +85,7 @@ class ReducedRankProblem:
     cross: np.ndarray
     target_gram: np.ndarray
     lipschitz: float
+    kernel_eig: tuple = None
     max_inner_iter: int = _MAX_INNER_ITER
     # the rows of the last working set and the Lipschitz bound of their Gram block: the
     # set is often the same from one outer iteration to the next
@@ -89,15 +96,21 @@ class ReducedRankProblem:
         loss = LeastSquares(X, Y, sample_weight, fit_intercept=fit_intercept)
         gram = loss.gram()
         gram = 0.5 * (gram + gram.T)
-        p = gram.shape[0]
-        if p <= _DENSE_EIG_MAX:
+        n, p = loss.shape
+        kernel_eig = None
+        if n - int(fit_intercept) < p:  # G is singular: work with the smaller n x n kernel
+            kernel = loss.scaled_kernel(np.ones(p))
+            kernel_eig = eigh(0.5 * (kernel + kernel.T))
+            top = kernel_eig[0][-1]
+        elif p <= _DENSE_EIG_MAX:
             top = np.linalg.eigvalsh(gram)[-1]
         else:
             v0 = random_state.uniform(-1.0, 1.0, size=p)
             top = eigsh(gram, k=1, which="LA", v0=v0, return_eigenvectors=False, tol=1e-6)[0]
             top *= 1.0 + 1e-5  # eigsh's tolerance: the step must stay at most 1/L
         cross = loss.rmatvec(loss.target)
-        return cls(loss, gram, cross, loss.target.T @ loss.target, max(float(top), 1e-300))
+        return cls(loss, gram, cross, loss.target.T @ loss.target, max(float(top), 1e-300),
+                   kernel_eig)
 
     def loss_value(self, B, A):
         rows = np.flatnonzero(row_norms(B))  # B is row-sparse: only its support counts
@@ -110,11 +123,18 @@ class ReducedRankProblem:
         r"""Classic reduced-rank regression: :math:`BA^\top` is the rank-r projection of OLS.
 
         ``C_ols = G^+ Z^T T`` (Cholesky when G is positive definite, else the
-        minimum-norm solution from an eigendecomposition); the right singular
+        minimum-norm solution from an eigendecomposition: of the kernel,
+        :math:`C_{ols} = Z^\top (ZZ^\top)^+ T`, when n < p); the right singular
         vectors of the fitted values :math:`Z C_{ols}` are the eigenvectors of
         :math:`C_{ols}^\top G C_{ols} = (Z^\top T)^\top C_{ols}`.
         """
         p = self.gram.shape[0]
+        if self.kernel_eig is not None:
+            evals, evecs = self.kernel_eig
+            keep = evals > max(evals[-1], 0.0) * p * np.finfo(float).eps
+            V = evecs[:, keep]
+            return self._rank_projection(
+                self.loss.rmatvec(V @ ((V.T @ self.loss.target) / evals[keep, None])), rank)
         largest = max(float(np.max(np.diag(self.gram), initial=0.0)), 1e-300)
         cutoff = p * np.finfo(float).eps * largest
         try:
@@ -131,6 +151,10 @@ class ReducedRankProblem:
             evals, evecs = eigh(self.gram)
             keep = evals > max(evals[-1], 0.0) * p * np.finfo(float).eps
             C_ols = evecs[:, keep] @ ((evecs[:, keep].T @ self.cross) / evals[keep, None])
+        return self._rank_projection(C_ols, rank)
+
+    def _rank_projection(self, C_ols, rank):
+        """``(C_ols A, A)`` with A the top ``rank`` right singular vectors of ``Z C_ols``."""
         fitted_sq = self.cross.T @ C_ols
         _, vecs = eigh(0.5 * (fitted_sq + fitted_sq.T))
         A = vecs[:, ::-1][:, :rank]

@@ -18,7 +18,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._validation import validate_sample_weight, validate_fit_data
 from ..linear_model._path import alpha_grid
 from ..solvers._threads import blas_threads_by_size
-from ._estimator import _SHAPE_CONSTRAINTS, SparseReducedRankRegression, reduced_rank_alpha_max
+from ._estimator import (_SHAPE_CONSTRAINTS, _ReducedRankTagsMixin, SparseReducedRankRegression,
+                         reduced_rank_alpha_max)
 from ._penalties import PENALTIES
 
 __all__ = ["SparseReducedRankRegressionCV"]
@@ -27,8 +28,8 @@ _MODEL_PARAMS = ("penalty", "gamma", "epsilon", "q", "adaptive_power", "fit_inte
                  "max_iter", "tol", "random_state")
 
 
-class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                                    RegressorMixin, BaseEstimator):
+class SparseReducedRankRegressionCV(_ReducedRankTagsMixin, ClassNamePrefixFeaturesOutMixin,
+                                    TransformerMixin, RegressorMixin, BaseEstimator):
     r"""SparseReducedRankRegression with its rank and alpha chosen by cross-validation.
 
     For each rank in ``ranks`` and each training fold, fits
@@ -221,11 +222,3 @@ class SparseReducedRankRegressionCV(ClassNamePrefixFeaturesOutMixin, Transformer
     # the refitted model's attributes are ours: its predict and transform apply as they are
     predict = SparseReducedRankRegression.predict
     transform = SparseReducedRankRegression.transform
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        return tags

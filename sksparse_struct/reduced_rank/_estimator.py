@@ -129,8 +129,20 @@ def reduced_rank_alpha_max(X, Y, *, penalty="group_lasso", rank=1, epsilon=1.0,
     return float(np.max(norms, initial=0.0))
 
 
-class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMixin,
-                                  RegressorMixin, BaseEstimator):
+class _ReducedRankTagsMixin:
+    """Tags of the reduced-rank estimators: sparse X, a required Y of one or more columns."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+
+class SparseReducedRankRegression(_ReducedRankTagsMixin, ClassNamePrefixFeaturesOutMixin,
+                                  TransformerMixin, RegressorMixin, BaseEstimator):
     r"""Row-sparse reduced-rank regression with convex or concave row penalties.
 
     Multi-output linear regression whose coefficient matrix is both low-rank
@@ -397,11 +409,3 @@ class SparseReducedRankRegression(ClassNamePrefixFeaturesOutMixin, TransformerMi
         """
         X = validate_predict_data(self, X)
         return np.asarray(X @ self.B_)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.target_tags.single_output = True
-        return tags

@@ -23,6 +23,7 @@ from sksparse_struct import (
     reduced_rank_alpha_max,
 )
 from sksparse_struct.penalties import MCP, SCAD, Lq, LogPenalty
+from sksparse_struct.reduced_rank._problem import ReducedRankProblem
 
 ALL_PENALTIES = ["group_lasso", "adaptive_group_lasso", "mcp", "scad", "log", "lq"]
 
@@ -202,27 +203,35 @@ def test_alpha_zero_is_reduced_rank_regression(data, rank, fit_intercept):
 @pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("duplicated", [False, True])
 def test_fewer_samples_than_features_uses_the_minimum_norm_solution(sparse, fit_intercept,
-                                                                    weighted):
+                                                                    weighted, duplicated):
     # n < p: the Gram matrix is singular and the start is computed from the n x n kernel;
-    # it must be the rank-r projection of the minimum-norm least squares, as from lstsq
+    # it must be the rank-r projection of the minimum-norm least squares, as from lstsq,
+    # also when repeated rows (with other targets) make the kernel itself singular
     rng = np.random.default_rng(3)
     n, p, q, rank = 30, 70, 6, 2
-    X = rng.standard_normal((n, p))
+    X = rng.standard_normal((n, p)) + 5.0  # feature means: the centring matters
     X[rng.random((n, p)) < 0.5] = 0.0
+    if duplicated:
+        X[15:] = X[:15]
     Y = rng.standard_normal((n, q))
     sw = rng.uniform(0.2, 3.0, n) if weighted else np.ones(n)
     s = sw / sw.sum()
-    if fit_intercept:
-        Xc, Yc = X - s @ X, Y - s @ Y
-    else:
-        Xc, Yc = X, Y
+    Xc, Yc = (X - s @ X, Y - s @ Y) if fit_intercept else (X, Y)
     Z, T = np.sqrt(s)[:, None] * Xc, np.sqrt(s)[:, None] * Yc
     C_ols = np.linalg.lstsq(Z, T, rcond=None)[0]
     V = np.linalg.svd(Z @ C_ols, full_matrices=False)[2][:rank].T
+    X_in = sp.csr_matrix(X) if sparse else X
+    problem = ReducedRankProblem.build(X_in, Y, sample_weight=sw if weighted else None,
+                                       fit_intercept=fit_intercept,
+                                       random_state=np.random.RandomState(0))
+    B, A = problem.reduced_rank_fit(rank)
+    np.testing.assert_allclose(B @ A.T, C_ols @ V @ V.T, atol=1e-8)
+    # the step of the B-step's proximal gradient is at most 1 / lambda_max(G)
+    assert problem.lipschitz >= np.linalg.eigvalsh(Z.T @ Z)[-1]
     m = SparseReducedRankRegression(rank=rank, alpha=0.0, fit_intercept=fit_intercept,
-                                    tol=1e-12).fit(sp.csr_matrix(X) if sparse else X, Y,
-                                                   sample_weight=sw if weighted else None)
+                                    tol=1e-12).fit(X_in, Y, sample_weight=sw if weighted else None)
     np.testing.assert_allclose(m.coef_, (C_ols @ V @ V.T).T, atol=1e-8)
 
 

@@ -72,12 +72,12 @@ class ReducedRankProblem:
         ``T^T T`` (duality gaps of the B-step need ``||T A||_F^2``).
     lipschitz : float
         Largest eigenvalue of ``gram``.
-    kernel_eig : (ndarray, ndarray) or None
-        With fewer samples than features (``gram`` singular): the
-        eigendecomposition of the n x n kernel :math:`ZZ^\top`, whose non-zero
-        eigenvalues are those of ``gram``; it gives the Lipschitz constant and
-        the minimum-norm least squares of :meth:`reduced_rank_fit` at the cost
-        of an n x n problem instead of a p x p one.
+
+    When ``gram`` is singular because there are too few samples
+    (``n - fit_intercept < p``), the Lipschitz constant and the minimum-norm
+    least squares of :meth:`reduced_rank_fit` come from the n x n kernel
+    :math:`ZZ^\top`, whose non-zero eigenvalues are those of ``gram``: an
+    n x n eigenproblem instead of a p x p one.
     """
 
     loss: LeastSquares
@@ -85,8 +85,9 @@ class ReducedRankProblem:
     cross: np.ndarray
     target_gram: np.ndarray
     lipschitz: float
-    kernel_eig: tuple = None
     max_inner_iter: int = _MAX_INNER_ITER
+    # C_ols of reduced_rank_fit, computed once: the cold start of a warm fit asks again
+    _ols_cache: np.ndarray = field(default=None, init=False, repr=False)
     # the rows of the last working set and the Lipschitz bound of their Gram block: the
     # set is often the same from one outer iteration to the next
     _lipschitz_cache: tuple = field(default=(None, None), init=False, repr=False)
@@ -97,20 +98,20 @@ class ReducedRankProblem:
         gram = loss.gram()
         gram = 0.5 * (gram + gram.T)
         n, p = loss.shape
-        kernel_eig = None
-        if n - int(fit_intercept) < p:  # G is singular: work with the smaller n x n kernel
-            kernel = loss.scaled_kernel(np.ones(p))
-            kernel_eig = eigh(0.5 * (kernel + kernel.T))
-            top = kernel_eig[0][-1]
-        elif p <= _DENSE_EIG_MAX:
-            top = np.linalg.eigvalsh(gram)[-1]
+        # the largest eigenvalue of G, from the smaller of G and the kernel Z Z^T (same
+        # non-zero spectrum), with a margin above the rounding of either and eigsh's
+        # tolerance: the step must stay at most 1/L
+        operator = loss.scaled_kernel(np.ones(p)) if _kernel_side(loss) else gram
+        if operator.shape[0] <= _DENSE_EIG_MAX:
+            top = eigh(operator, eigvals_only=True, subset_by_index=[operator.shape[0] - 1] * 2,
+                       overwrite_a=operator is not gram, check_finite=False)[0]
         else:
-            v0 = random_state.uniform(-1.0, 1.0, size=p)
-            top = eigsh(gram, k=1, which="LA", v0=v0, return_eigenvectors=False, tol=1e-6)[0]
-            top *= 1.0 + 1e-5  # eigsh's tolerance: the step must stay at most 1/L
+            v0 = random_state.uniform(-1.0, 1.0, size=operator.shape[0])
+            top = eigsh(operator, k=1, which="LA", v0=v0, return_eigenvectors=False, tol=1e-6)[0]
+        del operator
         cross = loss.rmatvec(loss.target)
-        return cls(loss, gram, cross, loss.target.T @ loss.target, max(float(top), 1e-300),
-                   kernel_eig)
+        return cls(loss, gram, cross, loss.target.T @ loss.target,
+                   max(float(top) * (1.0 + 1e-5), 1e-300))
 
     def loss_value(self, B, A):
         rows = np.flatnonzero(row_norms(B))  # B is row-sparse: only its support counts
@@ -128,15 +129,27 @@ class ReducedRankProblem:
         vectors of the fitted values :math:`Z C_{ols}` are the eigenvectors of
         :math:`C_{ols}^\top G C_{ols} = (Z^\top T)^\top C_{ols}`.
         """
+        if self._ols_cache is None:
+            self._ols_cache = self._least_squares()
+        C_ols = self._ols_cache
+        fitted_sq = self.cross.T @ C_ols
+        _, vecs = eigh(0.5 * (fitted_sq + fitted_sq.T))
+        A = vecs[:, ::-1][:, :rank]
+        return C_ols @ A, A
+
+    def _least_squares(self):
+        """The minimum-norm ``C_ols = G^+ Z^T T`` (see :meth:`reduced_rank_fit`)."""
         p = self.gram.shape[0]
-        if self.kernel_eig is not None:
-            evals, evecs = self.kernel_eig
-            keep = evals > max(evals[-1], 0.0) * p * np.finfo(float).eps
-            V = evecs[:, keep]
-            return self._rank_projection(
-                self.loss.rmatvec(V @ ((V.T @ self.loss.target) / evals[keep, None])), rank)
+        eps = np.finfo(float).eps
+        if _kernel_side(self.loss):
+            # K = Z Z^T (n x n) is formed in p-term sums: p * eps is its rounding, as for G
+            evals, V = eigh(self.loss.scaled_kernel(np.ones(p)), overwrite_a=True,
+                            check_finite=False)
+            keep = evals > max(evals[-1], 0.0) * p * eps
+            V = V[:, keep]
+            return self.loss.rmatvec(V @ ((V.T @ self.loss.target) / evals[keep, None]))
         largest = max(float(np.max(np.diag(self.gram), initial=0.0)), 1e-300)
-        cutoff = p * np.finfo(float).eps * largest
+        cutoff = p * eps * largest
         try:
             factor = cho_factor(self.gram, lower=True)
             # a tiny pivot means G is singular up to round-off: use the pseudo-inverse
@@ -149,16 +162,9 @@ class ReducedRankProblem:
             C_ols = cho_solve(factor, self.cross)
         else:
             evals, evecs = eigh(self.gram)
-            keep = evals > max(evals[-1], 0.0) * p * np.finfo(float).eps
+            keep = evals > max(evals[-1], 0.0) * p * eps
             C_ols = evecs[:, keep] @ ((evecs[:, keep].T @ self.cross) / evals[keep, None])
-        return self._rank_projection(C_ols, rank)
-
-    def _rank_projection(self, C_ols, rank):
-        """``(C_ols A, A)`` with A the top ``rank`` right singular vectors of ``Z C_ols``."""
-        fitted_sq = self.cross.T @ C_ols
-        _, vecs = eigh(0.5 * (fitted_sq + fitted_sq.T))
-        A = vecs[:, ::-1][:, :rank]
-        return C_ols @ A, A
+        return C_ols
 
     def a_step(self, B):
         rows = np.flatnonzero(row_norms(B))
@@ -301,3 +307,9 @@ def _duality_gap(G, C, target_sq, B, w, GB=None):
     scale = max(1.0, float(np.max(row_norms(ZtR[penalized]) / w[penalized], initial=0.0)))
     dual = (y_dot_r - 0.5 * max(r_sq, 0.0) / scale) / scale  # no scale**2: it may overflow
     return primal - dual, primal
+
+
+def _kernel_side(loss):
+    """Whether the Gram matrix is singular for want of samples: then use the n x n kernel."""
+    n, p = loss.shape
+    return n - int(loss.fit_intercept) < p

@@ -8,8 +8,6 @@ nearly collinear and the mixing removes the slow directions (Fu, Zhang & Boyd,
 2019; SCS uses the same device). Callers safeguard the step.
 """
 
-from collections import deque
-
 import numpy as np
 
 __all__ = ["AndersonMixing"]
@@ -17,6 +15,12 @@ __all__ = ["AndersonMixing"]
 
 class AndersonMixing:
     """Anderson extrapolation with memory ``memory``.
+
+    The last ``memory`` differences of residuals and of values are kept as the
+    columns of two ring buffers, with the Gram matrix of the residual
+    differences updated one column at a time: a step costs three products of
+    the buffer with a vector, not a copy of the buffers and a new Gram matrix
+    (the order of the columns does not change the least-squares weights).
 
     Parameters
     ----------
@@ -33,8 +37,9 @@ class AndersonMixing:
         self.reset()
 
     def reset(self):
-        self._d_residual = deque(maxlen=self.memory)
-        self._d_value = deque(maxlen=self.memory)
+        self._d_residual = self._d_value = None  # (size, memory) ring buffers
+        self._gram = np.zeros((self.memory, self.memory))
+        self._count = self._next = 0
         self._last = None
 
     def extrapolate(self, v, g):
@@ -42,17 +47,26 @@ class AndersonMixing:
         f = g - v
         if self._last is not None:
             last_f, last_g = self._last
-            self._d_residual.append(f - last_f)
-            self._d_value.append(g - last_g)
+            if self._d_residual is None:
+                self._d_residual = np.empty((f.size, self.memory))
+                self._d_value = np.empty((f.size, self.memory))
+            k = self._next
+            self._d_residual[:, k] = f - last_f
+            self._d_value[:, k] = g - last_g
+            self._count = min(self._count + 1, self.memory)
+            self._next = (k + 1) % self.memory
+            row = self._d_residual[:, :self._count].T @ self._d_residual[:, k]
+            self._gram[k, :self._count] = row
+            self._gram[:self._count, k] = row
         self._last = (f, g)
-        if not self._d_residual:
+        if not self._count:
             return g
-        dF = np.column_stack(self._d_residual)
-        gram = dF.T @ dF
+        c = self._count
+        gram = self._gram[:c, :c].copy()
         gram[np.diag_indices_from(gram)] += self.regularization * np.trace(gram) + 1e-300
         try:
-            gamma = np.linalg.solve(gram, dF.T @ f)
+            gamma = np.linalg.solve(gram, self._d_residual[:, :c].T @ f)
         except np.linalg.LinAlgError:
             self.reset()
             return g
-        return g - np.column_stack(self._d_value) @ gamma
+        return g - self._d_value[:, :c] @ gamma

@@ -152,10 +152,9 @@ class ReducedRankProblem:
         cutoff = p * eps * largest
         try:
             factor = cho_factor(self.gram, lower=True)
-            # a tiny pivot means G is singular up to round-off: use the pseudo-inverse
-            # centring removes one degree of freedom
-            n_free = self.loss.shape[0] - int(self.loss.fit_intercept)
-            well_posed = p <= n_free and np.min(np.diag(factor[0])) ** 2 > cutoff
+            # enough samples, but a tiny pivot means G is singular up to round-off (e.g.
+            # collinear features): use the pseudo-inverse
+            well_posed = np.min(np.diag(factor[0])) ** 2 > cutoff
         except LinAlgError:
             well_posed = False
         if well_posed:

@@ -21,6 +21,9 @@ from ._problem import (CodingProblem, anova_weights, dictionary_graph, normalize
 
 __all__ = ["JointGroupGraphClassifier"]
 
+#: nodes coded together by the cross-fitted selection (bounds its memory)
+_CODING_BLOCK = 16384
+
 #: link-trust values tried by ``"auto"``, from "ignore the links" upwards
 FEATURE_PROPAGATION_GRID = (0.0, 0.5, 0.8)
 RESIDUAL_PROPAGATION_GRID = (0.0, 0.5, 0.8, 0.9)
@@ -91,17 +94,15 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     built from the links (``dictionary_links="auto"``): the labelled nodes
     are split in 5 stratified folds, and the nodes of each fold are coded
     over the atoms of the other folds, with feature weights fitted on those
-    folds only. In two stages, so that every node is coded once:
-    :math:`\beta_f` among ``(0, 0.5, 0.8)`` and the dictionary links (on,
-    off) on the labelled nodes' own held-out residuals (no label reaches the
-    model that codes its own node), then :math:`\beta_r` among ``(0, 0.5, 0.8, 0.9)`` on the aggregated ones,
-    a labelled node's own residual in the aggregate replaced by its held-out
-    one. The residuals of its neighbours in that aggregate come from the full
-    dictionary, which holds the node itself, so its label still reaches its
-    score through them: the accuracies of :math:`\beta_r > 0` are optimistic
-    (measured: by up to 0.1 at :math:`\beta_r = 0.9` on links that carry no
-    class information). Ties go to the weaker propagation and keep the
-    dictionary links.
+    folds only. In two stages: :math:`\beta_f` among ``(0, 0.5, 0.8)`` and
+    the dictionary links (on, off) on the labelled nodes' own held-out
+    residuals (only labelled nodes are coded per candidate), then
+    :math:`\beta_r` among ``(0, 0.5, 0.8, 0.9)`` on the aggregated ones:
+    each fold's model codes every node, and the nodes of that fold are
+    scored by the aggregate of those residuals. No label reaches the
+    score of its own node, neither through the node's code nor through its
+    neighbours' (the second stage costs one coding of every node per fold).
+    Ties go to the weaker propagation and keep the dictionary links.
 
     Every term is switched off by a zero weight: ``group_reg=0`` (no group
     sparsity), ``graph_reg=0`` and ``cross_reg=0`` (no dictionary graph; so
@@ -182,7 +183,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     residuals_ : ndarray of shape (n_nodes, n_classes)
         With a graph: the aggregated class residuals :math:`\hat R`.
     n_iter_ : int
-        Largest number of ADMM iterations of a query in the final coding.
+        Largest number of ADMM iterations of a query, over every coding of the fit.
 
     References
     ----------
@@ -390,59 +391,79 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             train = np.setdiff1d(every, test)
             fold_models.append((test, train, weights(train), links(train)))
 
-        def cross_fitted(PX, use_links):
-            """Class residuals of every labelled node, coded over the atoms of the other
-            folds with feature weights fitted on those folds only, so that no label is
-            seen by the representation or the dictionary that codes its own node."""
-            out, n_iter = np.empty((rows.size, n_classes)), 0
+        def cross_fitted(PX, use_links, everywhere=False):
+            """Class residuals coded by each fold's model: the atoms of the other folds,
+            with feature weights fitted on those folds only, so that no label is seen by
+            the representation or the dictionary that codes its own node. Yields
+            ``(test, residuals)``: of the fold's labelled nodes, or of every node when
+            ``everywhere`` (for the aggregation of the second stage)."""
             for test, train, fold_weights, fold_links in fold_models:
-                H = _unit_rows(PX[rows], fold_weights)
+                coded = np.arange(PX.shape[0]) if everywhere else rows[test]
                 if train.size == 0:  # a single labelled node: nothing to code it with
-                    out[test] = np.asarray(H[test].multiply(H[test]).sum(axis=1) if sp.issparse(H)
-                                           else (H[test] ** 2).sum(axis=1)).reshape(-1, 1)
+                    H = _unit_rows(PX[coded], fold_weights)
+                    yield test, np.asarray(H.multiply(H).sum(axis=1) if sp.issparse(H)
+                                           else (H**2).sum(axis=1)).reshape(-1, 1)
                     continue
-                problem = build(H[train], train, fold_links if use_links else None)
-                codes, it = self._code(problem, problem.factorization(H[train], tol=self.tol),
-                                       H[test])
-                out[test], n_iter = problem.class_residuals(H[test], codes), max(n_iter, it)
-            return out, n_iter
+                atoms = _unit_rows(PX[rows[train]], fold_weights)
+                problem = build(atoms, train, fold_links if use_links else None)
+                factorization = problem.factorization(atoms, tol=self.tol)
+                residuals = np.empty((coded.size, n_classes))
+                # in blocks of nodes: the weighted unit rows of every node never exist at once
+                for first in range(0, coded.size, _CODING_BLOCK):
+                    block = slice(first, first + _CODING_BLOCK)
+                    H = _unit_rows(PX[coded[block]], fold_weights)
+                    codes, it = self._code(problem, factorization, H)
+                    self.n_iter_ = max(self.n_iter_, it)
+                    residuals[block] = problem.class_residuals(H, codes)
+                yield test, residuals
 
-        self.selection_ = {}
+        self.selection_, self.n_iter_ = {}, 0
         # stage 1: the feature propagation and the dictionary links, by cross-fitted
         # accuracy of the labelled nodes on their own residuals (only labelled nodes are
         # coded per candidate)
         best = None
         for beta_f, PX in zip(betas_f, _propagated(features, S, betas_f)):
             for use_links in self._link_options(S):
-                held_out, n_iter = cross_fitted(PX, use_links)
+                held_out = np.empty((rows.size, n_classes))
+                for test, residuals in cross_fitted(PX, use_links):
+                    held_out[test] = residuals
                 accuracy = self._record(beta_f, use_links, 0.0, held_out, y_enc, start)
                 # ties go to the candidate tried first: the weaker propagation, and the
                 # dictionary-graph terms kept
                 if best is None or accuracy > best[0]:
-                    best = (accuracy, beta_f, use_links, PX, held_out, n_iter)
-        _, self.feature_propagation_, self.dictionary_links_, PX, held_out, self.n_iter_ = best
+                    best = (accuracy, beta_f, use_links, PX, held_out)
+        _, self.feature_propagation_, self.dictionary_links_, PX, scores = best
+        del best
+        self.residual_propagation_ = 0.0
+        positive = [beta for beta in betas_r if beta > 0]
+        if S is not None and positive:
+            # stage 2: the residual propagation, by the accuracy of the aggregated
+            # residuals of the labelled nodes, each fold's nodes aggregated over the
+            # residuals of every node coded by that fold's model (beta_r = 0 is stage 1)
+            aggregated = np.empty((len(positive), rows.size, n_classes))
+            for test, residuals in cross_fitted(PX, self.dictionary_links_, everywhere=True):
+                for i, propagated in enumerate(propagate_many(S, residuals, positive)):
+                    aggregated[i, test] = propagated[rows[test]]
+            best = None
+            for beta_r in betas_r:
+                candidate = aggregated[positive.index(beta_r)] if beta_r > 0 else scores
+                accuracy = self._record(self.feature_propagation_, self.dictionary_links_,
+                                        beta_r, candidate, y_enc, start)
+                if best is None or accuracy > best[0]:  # ties to the weaker propagation
+                    best = (accuracy, beta_r, candidate)
+            _, self.residual_propagation_, scores = best
+            del aggregated, best
         H = _unit_rows(PX, self.feature_weights_)
-        del PX, best
+        del PX
         self.problem_ = problem = build(H[rows], every,
                                         links(every) if self.dictionary_links_ else None)
         self.factorization_ = factorization = problem.factorization(H, tol=self.tol)
-        self.residual_propagation_, scores = 0.0, held_out
         if S is not None:
-            # stage 2: code every node once, then the residual propagation, by the
-            # cross-fitted accuracy of the aggregated residuals (cheap: no coding); a
-            # labelled node's own residual in the aggregate is its held-out one
-            codes, self.n_iter_ = self._code(problem, factorization, H)
-            residuals = problem.class_residuals(H, codes)
-            best = None
-            diagonals = _propagation_diagonals(S, rows, betas_r)
-            for beta_r, aggregated, own in zip(betas_r, propagate_many(S, residuals, betas_r),
-                                               diagonals):
-                candidate = aggregated[rows] + own[:, None] * (held_out - residuals[rows])
-                accuracy = self._record(self.feature_propagation_, self.dictionary_links_,
-                                        beta_r, candidate, y_enc, start)
-                if best is None or accuracy > best[0]:
-                    best = (accuracy, beta_r, aggregated, candidate)
-            _, self.residual_propagation_, self.residuals_, scores = best
+            # every node coded once by the model of all labelled nodes
+            codes, n_iter = self._code(problem, factorization, H)
+            self.n_iter_ = max(self.n_iter_, n_iter)
+            self.residuals_ = propagate_many(S, problem.class_residuals(H, codes),
+                                             [self.residual_propagation_])[0]
             self.codes_ = sp.csr_matrix(codes.T)
         self.temperature_ = _fit_temperature(scores, y_enc)
         if self.verbose:
@@ -649,25 +670,6 @@ def _stratified_folds(labels, n_folds=5, seed=0):
         fold[members] = (offset + np.arange(members.size)) % n_folds
         offset += members.size
     return [np.flatnonzero(fold == f) for f in range(n_folds) if np.any(fold == f)]
-
-
-def _propagation_diagonals(S, rows, betas, block=256):
-    """Diagonal entries ``P[j, j]`` at ``rows`` of the propagation operator of each beta.
-
-    The held-out score of a labelled node replaces its own residual in
-    the aggregate; its weight there is this diagonal entry. Computed by
-    propagating indicator columns, ``block`` at a time (never n x n), all
-    betas from the same products.
-    """
-    n = S.shape[0]
-    out = np.empty((len(betas), rows.size))
-    for start in range(0, rows.size, block):
-        part = rows[start:start + block]
-        E = sp.csr_matrix((np.ones(part.size), (part, np.arange(part.size))),
-                          shape=(n, part.size))
-        for i, P in enumerate(propagate_many(S, E, betas)):  # beta = 0 gives E itself
-            out[i, start:start + block] = np.asarray(P[part, np.arange(part.size)]).ravel()
-    return out
 
 
 def _fit_temperature(scores, labels):

@@ -97,7 +97,8 @@ def anova_weights(features, labels):
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", UserWarning)  # constant features: weight 0 below
         F, _ = f_classif(features, labels)
-    F = np.nan_to_num(F, nan=0.0, posinf=0.0)
+    # round-off can make F of a feature that separates nothing slightly negative
+    F = np.maximum(np.nan_to_num(F, nan=0.0, posinf=0.0), 0.0)
     if not np.any(F > 0):
         return np.ones(features.shape[1])
     return np.sqrt(F)

@@ -30,7 +30,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sksparse_struct import JointGroupGraphClassifier, make_linked_data
 from sksparse_struct.linked._classifier import _stratified_folds
-from sksparse_struct.linked._problem import dictionary_graph
+from sksparse_struct.linked._problem import anova_weights, dictionary_graph
 from sksparse_struct.solvers import kkt_violation
 
 from ._reference import QuadraticLoss
@@ -287,6 +287,21 @@ def test_decision_layer_matches_docstring():
         np.round([w for _, _, w in ref.edges], 12))
 
 
+def test_anova_weights_are_finite_when_round_off_makes_an_f_statistic_negative():
+    """A 0/1 word spread exactly evenly over the classes: f_classif returns about -6e-16
+    for it, whose square root was NaN (every residual of the fit then NaN)."""
+    word = np.zeros(45)
+    word[[10, 11, 16, 20, 32, 33, 34, 35, 42]] = 1.0
+    labels = np.array([1, 0, 1, 0, 2, 0, 1, 1, 2, 0, 1, 2, 2, 1, 2, 2, 2, 0, 1, 0, 0, 2, 1, 1,
+                       1, 2, 1, 0, 2, 2, 2, 1, 2, 1, 1, 0, 0, 0, 0, 2, 0, 2, 0, 0, 1])
+    separating = (labels == 0).astype(float)
+    separating[:2] = 1.0 - separating[:2]  # not exactly the class: a finite F
+    features = np.column_stack([word, separating])
+    assert f_classif(features, labels)[0][0] < 0  # the round-off this test is about
+    weights = anova_weights(features, labels)
+    assert np.all(np.isfinite(weights)) and weights[0] == 0 and weights[1] > 0
+
+
 def test_dictionary_graph_weights_links_and_shared_neighbours():
     graph = nx.Graph([(0, 1),                   # a direct link: 1
                       (2, 3), (3, 4),           # 2 and 4 share node 3: 1/2
@@ -383,7 +398,7 @@ def test_links_help_with_strong_homophily_and_weak_features(seed):
 
 
 def _link_free(seeds, n_nodes, signal):
-    scores, chosen, aggregation_gain = [], [], []
+    scores, chosen = [], []
     for seed in seeds:
         data, train, test = _data(n_nodes, 3, homophily=1 / 3, seed=seed, n_features=100,
                                   per_class=20, degree=4.0, signal=signal)
@@ -402,13 +417,12 @@ def _link_free(seeds, n_nodes, signal):
         assert (beta_f, links) == first[int(np.argmax(stage_1))]
         stage_2 = [est.selection_[(beta_f, links, r)] for r in (0.0, 0.5, 0.8, 0.9)]
         assert beta_r == (0.0, 0.5, 0.8, 0.9)[int(np.argmax(stage_2))]
-        aggregation_gain.append(stage_2[-1] - stage_2[0])
-    return np.array(scores), np.array(chosen), np.array(aggregation_gain)
+    return np.array(scores), np.array(chosen)
 
 
 def test_links_without_class_signal_do_not_hurt_and_auto_ignores_them():
     """homophily = 1/n_classes: the links carry no class information."""
-    scores, chosen, _ = _link_free(range(5), 200, 0.5)
+    scores, chosen = _link_free(range(5), 200, 0.5)
     # the joint model is not worse than the features-only one beyond noise
     assert np.mean(scores[:, 0] - scores[:, 1]) > -0.03, scores
     # "auto" picks no propagation more often than not
@@ -418,13 +432,13 @@ def test_links_without_class_signal_do_not_hurt_and_auto_ignores_them():
 @pytest.mark.slow
 @pytest.mark.parametrize("signal", [0.3, 0.5])
 def test_links_without_class_signal_sweep(signal):
-    scores, chosen, aggregation_gain = _link_free(range(16), 300, signal)
+    scores, chosen = _link_free(range(16), 300, signal)
     assert np.mean(scores[:, 0] - scores[:, 1]) > -0.03, scores
-    # an honest second stage: aggregating residuals over links that carry no class cannot
-    # raise the cross-fitted accuracy on average (residuals of neighbours coded by a
-    # dictionary that held the node itself raised it by up to 0.1 at beta_r = 0.9)
-    assert np.mean(aggregation_gain) < 0, aggregation_gain
-    assert np.sum(chosen[:, 1] == 0) > len(chosen) / 2, chosen
+    # links that carry no class: the second stage aggregates on one seed in 16 at most
+    # (scored on residuals of neighbours coded by a dictionary that held the node itself, it
+    # chose residual_propagation > 0 on 3 seeds at signal 0.3, seed 0 at 0.504 against
+    # 0.675 for features-only)
+    assert np.sum(chosen[:, 1] > 0) <= 1, chosen
     if signal >= 0.5:
         # with weak features the first stage often keeps feature_propagation=0.5 (11 of
         # 16 seeds at signal 0.3), at no cost on average: the first assertion holds

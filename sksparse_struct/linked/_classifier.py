@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from .._validation import validate_class_labels, validate_node_ids
 from ..solvers._threads import single_threaded_blas
 from ._problem import (CodingProblem, anova_weights, dictionary_graph, normalized_adjacency,
-                       propagate, propagate_many, row_normalize)
+                       propagate_many, row_normalize)
 
 __all__ = ["JointGroupGraphClassifier"]
 
@@ -101,8 +101,10 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     each fold's model codes every node, and the nodes of that fold are
     scored by the aggregate of those residuals. No label reaches the
     score of its own node, neither through the node's code nor through its
-    neighbours' (the second stage costs one coding of every node per fold).
-    Ties go to the weaker propagation and keep the dictionary links.
+    neighbours' (the second stage costs one coding of every node per fold;
+    it also runs for a fixed ``residual_propagation > 0``, whose cross-fitted
+    scores fit the temperature of ``predict_proba``). Ties go to the weaker
+    propagation and keep the dictionary links.
 
     Every term is switched off by a zero weight: ``group_reg=0`` (no group
     sparsity), ``graph_reg=0`` and ``cross_reg=0`` (no dictionary graph; so

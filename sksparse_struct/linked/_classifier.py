@@ -393,31 +393,36 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             train = np.setdiff1d(every, test)
             fold_models.append((test, train, weights(train), links(train)))
 
-        def cross_fitted(PX, use_links, everywhere=False):
+        def cross_fitted(PX, use_links, models=None):
             """Class residuals coded by each fold's model: the atoms of the other folds,
             with feature weights fitted on those folds only, so that no label is seen by
             the representation or the dictionary that codes its own node. Yields
-            ``(test, residuals)``: of the fold's labelled nodes, or of every node when
-            ``everywhere`` (for the aggregation of the second stage)."""
-            for test, train, fold_weights, fold_links in fold_models:
-                coded = np.arange(PX.shape[0]) if everywhere else rows[test]
+            ``(test, residuals, model)``: the residuals of the fold's labelled nodes and
+            the fold's ``(problem, factorization)``; given the models of an earlier call
+            (same ``PX`` and links), the residuals of every node, for the aggregation of
+            the second stage."""
+            for f, (test, train, fold_weights, fold_links) in enumerate(fold_models):
+                coded = rows[test] if models is None else np.arange(PX.shape[0])
                 if train.size == 0:  # a single labelled node: nothing to code it with
                     H = _unit_rows(PX[coded], fold_weights)
                     yield test, np.asarray(H.multiply(H).sum(axis=1) if sp.issparse(H)
-                                           else (H**2).sum(axis=1)).reshape(-1, 1)
+                                           else (H**2).sum(axis=1)).reshape(-1, 1), None
                     continue
-                atoms = _unit_rows(PX[rows[train]], fold_weights)
-                problem = build(atoms, train, fold_links if use_links else None)
-                factorization = problem.factorization(atoms, tol=self.tol)
+                if models is None:
+                    atoms = _unit_rows(PX[rows[train]], fold_weights)
+                    problem = build(atoms, train, fold_links if use_links else None)
+                    model = (problem, problem.factorization(atoms, tol=self.tol))
+                else:
+                    model = models[f]
                 residuals = np.empty((coded.size, n_classes))
                 # in blocks of nodes: the weighted unit rows of every node never exist at once
                 for first in range(0, coded.size, _CODING_BLOCK):
                     block = slice(first, first + _CODING_BLOCK)
                     H = _unit_rows(PX[coded[block]], fold_weights)
-                    codes, it = self._code(problem, factorization, H)
+                    codes, it = self._code(*model, H)
                     self.n_iter_ = max(self.n_iter_, it)
-                    residuals[block] = problem.class_residuals(H, codes)
-                yield test, residuals
+                    residuals[block] = model[0].class_residuals(H, codes)
+                yield test, residuals, model
 
         self.selection_, self.n_iter_ = {}, 0
         # stage 1: the feature propagation and the dictionary links, by cross-fitted
@@ -426,15 +431,16 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         best = None
         for beta_f, PX in zip(betas_f, _propagated(features, S, betas_f)):
             for use_links in self._link_options(S):
-                held_out = np.empty((rows.size, n_classes))
-                for test, residuals in cross_fitted(PX, use_links):
+                held_out, models = np.empty((rows.size, n_classes)), []
+                for test, residuals, model in cross_fitted(PX, use_links):
                     held_out[test] = residuals
+                    models.append(model)
                 accuracy = self._record(beta_f, use_links, 0.0, held_out, y_enc, start)
                 # ties go to the candidate tried first: the weaker propagation, and the
                 # dictionary-graph terms kept
                 if best is None or accuracy > best[0]:
-                    best = (accuracy, beta_f, use_links, PX, held_out)
-        _, self.feature_propagation_, self.dictionary_links_, PX, scores = best
+                    best = (accuracy, beta_f, use_links, PX, held_out, models)
+        _, self.feature_propagation_, self.dictionary_links_, PX, scores, models = best
         del best
         self.residual_propagation_ = 0.0
         positive = [beta for beta in betas_r if beta > 0]
@@ -443,7 +449,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             # residuals of the labelled nodes, each fold's nodes aggregated over the
             # residuals of every node coded by that fold's model (beta_r = 0 is stage 1)
             aggregated = np.empty((len(positive), rows.size, n_classes))
-            for test, residuals in cross_fitted(PX, self.dictionary_links_, everywhere=True):
+            for test, residuals, _ in cross_fitted(PX, self.dictionary_links_, models):
                 for i, propagated in enumerate(propagate_many(S, residuals, positive)):
                     aggregated[i, test] = propagated[rows[test]]
             best = None
@@ -455,6 +461,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
                     best = (accuracy, beta_r, candidate)
             _, self.residual_propagation_, scores = best
             del aggregated, best
+        del models
         H = _unit_rows(PX, self.feature_weights_)
         del PX
         self.problem_ = problem = build(H[rows], every,

@@ -203,15 +203,33 @@ class _LogisticLoss:
 
     @property
     def lipschitz(self):
-        r"""Lipschitz bound of the gradient: ``curvature * ||S^(1/2) [X, 1]||_2^2``.
+        r"""Lipschitz bound of the gradient in ``W``: ``curvature * ||S^(1/2) X||_2^2``.
 
         The norm comes from a few power iterations (cheap, accurate to a few
-        per cent); solvers that use it backtrack when it is too small.
+        per cent); solvers that use it backtrack when it is too small. With
+        the :attr:`metric` it bounds the whole gradient up to a factor 2
+        (:math:`\begin{pmatrix} A & B \\ B^\top C \end{pmatrix} \preceq
+        2 \begin{pmatrix} A & 0 \\ 0 & C \end{pmatrix}`), which the backtracking
+        finds when it is needed.
         """
         if self._lipschitz is None:
             self._lipschitz = self.curvature * _squared_operator_norm(
-                self.X, self.row_weights, self.fit_intercept)
+                self.X, self.row_weights, False)
         return self._lipschitz
+
+    @property
+    def metric(self):
+        """Step scale per parameter: 1 on ``W``, ``||S^(1/2) 1||^2 / ||S^(1/2) X||_2^2`` on ``b``.
+
+        The curvature of the intercepts is that of a column of ones, not that
+        of X: with one step for both, an intercept of data at a scale of 1e3
+        moves by 1e-6 of its gradient per step.
+        """
+        metric = np.ones(self.size)
+        if self.fit_intercept:
+            metric[self.n_coef:] = (self.curvature * float(self.row_weights.sum())
+                                    / self.lipschitz)
+        return metric
 
     def intercept_at_zero(self):
         """Best intercept when ``W = 0`` (0 without intercept)."""
@@ -291,6 +309,12 @@ class MultinomialLogistic(_LogisticLoss):
         return log_priors - log_priors.mean()
 
 
+def _norm(v):
+    """Euclidean norm without overflow: for X of scale 1e80, ``X^T X v`` has entries of 1e160."""
+    largest = float(np.max(np.abs(v), initial=0.0))
+    return largest * float(np.linalg.norm(v / largest)) if largest > 0 else 0.0
+
+
 def _squared_operator_norm(X, row_weights, with_ones, n_iter=30):
     """``||diag(sqrt(row_weights)) [X, 1]||_2^2`` by power iteration on its Gram operator."""
     root = np.sqrt(row_weights)
@@ -298,7 +322,7 @@ def _squared_operator_norm(X, row_weights, with_ones, n_iter=30):
     v = rng.standard_normal(X.shape[1] + int(with_ones))
     estimate = 0.0
     for _ in range(n_iter):
-        v /= np.linalg.norm(v) or 1.0
+        v /= _norm(v) or 1.0
         u = np.asarray(X @ v[:X.shape[1]]).ravel()
         if with_ones:
             u = u + v[-1]
@@ -307,7 +331,7 @@ def _squared_operator_norm(X, row_weights, with_ones, n_iter=30):
         w = np.asarray(X.T @ r).ravel()
         if with_ones:
             w = np.append(w, r.sum())
-        new = float(np.linalg.norm(w))
+        new = _norm(w)
         if abs(new - estimate) <= 1e-4 * new:
             estimate = new
             break

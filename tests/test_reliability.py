@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_info
 
 from sksparse_struct import (
     GroupGraphLasso,
+    GroupGraphLogisticRegression,
     SparseReducedRankRegression,
     group_graph_alpha_max,
     make_sparse_reduced_rank_regression,
@@ -315,6 +316,43 @@ def test_extreme_but_representable_scales_fit_exactly(scale):
     ref = SparseReducedRankRegression(rank=1, alpha=0.1).fit(X, Y).coef_
     scaled = SparseReducedRankRegression(rank=1, alpha=0.1 * scale).fit(X * scale, Y).coef_
     np.testing.assert_allclose(scaled * scale, ref, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("scale", [1e3, 1e80, 1e-80])
+def test_logistic_fit_is_invariant_to_the_scale_of_x(scale, n_classes):
+    # the same invariance for the logistic loss; its unpenalized intercept has the curvature of a
+    # column of ones, not that of X: with one step for both it stayed at its start from a scale
+    # of 1e3 on (0.10 away from the optimum, with the fit reported converged), and from 1e80
+    # the step bound overflowed and the backtracking never ended
+    X, y = _small_problem()
+    labels = np.digitize(y + np.random.default_rng(1).standard_normal(y.size),
+                         np.quantile(y, np.linspace(0, 1, n_classes + 1)[1:-1]))
+    kw = dict(groups=[0, 0, 1, 1, 2, 2], graph=nx.path_graph(6), tol=1e-7, max_iter=20000)
+    ref = GroupGraphLogisticRegression(0.01, **kw).fit(X, labels)
+    scaled = GroupGraphLogisticRegression(0.01 * scale, **kw).fit(X * scale, labels)
+    assert scaled.convergence_["converged"]
+    np.testing.assert_allclose(scaled.coef_ * scale, ref.coef_, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(scaled.intercept_, ref.intercept_, rtol=1e-4, atol=1e-6)
+
+
+def test_logistic_rejects_unrepresentable_scales():
+    X, y = _small_problem()
+    with pytest.raises(ValueError, match="X has entries of magnitude.*rescale X"):
+        GroupGraphLogisticRegression(0.01).fit(X * 1e160, y > 0)
+
+
+def test_proximal_gradient_stops_when_the_loss_is_not_finite():
+    from sksparse_struct.penalties import WeightedL1
+    from sksparse_struct.solvers import Quadratic, accelerated_proximal_gradient
+
+    class Overflowing(Quadratic):  # finite at the start, infinite at every trial step
+        def value_from_state(self, x, hx):
+            return 0.0 if not np.any(x) else np.inf
+
+    smooth = Overflowing(hess=lambda x: x, linear=np.ones(3), lipschitz=1.0)
+    result = accelerated_proximal_gradient(smooth, WeightedL1(0.1), np.zeros(3), max_iter=50)
+    assert not result.converged and result.n_iter == 1
 
 
 # ----------------------------------------------------------------------------- 6. errors

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._losses import BinaryLogistic, MultinomialLogistic
-from .._validation import validate_class_labels
+from .._validation import _check_scale, validate_class_labels
 from ..solvers._threads import blas_threads_by_size
 from ._cvxpy import solve_logistic_with_cvxpy
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS
@@ -27,6 +27,7 @@ def _build_problem(X, y, sample_weight, *, groups, graph, group_weights, feature
     ``classes`` (sorted) fixes the model's classes, e.g. those of the whole data
     for a cross-validation fold that misses one.
     """
+    _check_scale(X, "X")  # the losses overflow beyond it (the solver would backtrack forever)
     if classes is None:
         classes, encoded = validate_class_labels(y)
     else:

@@ -74,7 +74,7 @@ class ProxGradResult:
 
 
 def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-6, scale=None):
-    """Minimize ``smooth + penalty`` from ``x0`` with restarted, monotone FISTA.
+    r"""Minimize ``smooth + penalty`` from ``x0`` with restarted, monotone FISTA.
 
     Parameters
     ----------
@@ -82,7 +82,11 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
         The loss: ``state(x)`` (linear in ``x``), ``value_from_state(x, s)``,
         ``gradient_from_state(x, s)`` and ``lipschitz`` (a Lipschitz bound of
         the gradient, increased by backtracking when too small), e.g.
-        :class:`Quadratic` or the logistic losses.
+        :class:`Quadratic` or the logistic losses. An optional ``metric``
+        (positive, per parameter, 1 on every parameter the penalty acts on)
+        makes the steps those of the quadratic model
+        :math:`\tfrac{L}{2} \sum_i m_i d_i^2`: the logistic losses give their
+        unpenalized intercepts the ratio of their curvature to that of X.
     penalty : object
         With ``value(x)`` and ``prox(v, step)``; non-negative with ``value(0) = 0``.
         A penalty whose prox is iterative exposes ``gap_tol``, the duality gap
@@ -93,7 +97,8 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
         Start (warm start); not modified.
     max_iter : int
     tol : float
-        Stop when ``||L (y - x_next)||_2 <= tol * scale``.
+        Stop when ``L ||y - x_next||_M <= tol * scale``, with
+        :math:`\|d\|_M^2 = \sum_i m_i d_i^2` (``m`` the metric).
     scale : float, optional
         Scale of the stopping rule; default the norm of the gradient at 0.
 
@@ -111,6 +116,10 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
     if scale is None:
         scale = float(np.linalg.norm(g0))
     L = float(smooth.lipschitz)
+    # per-parameter step scales (1 on the penalized parameters): an unpenalized intercept
+    # takes steps of its own curvature, not of that of X (at a feature scale of 1e3 a
+    # common step left the intercept where it started)
+    metric = np.asarray(getattr(smooth, "metric", 1.0), dtype=float)
     x = np.array(x0, dtype=float)
     sx = smooth.state(x)
     fx = smooth.value_from_state(x, sx) + penalty.value(x)
@@ -128,16 +137,19 @@ def accelerated_proximal_gradient(smooth, penalty, x0, *, max_iter=1000, tol=1e-
         f_y = smooth.value_from_state(y, sy)
         grad_y = smooth.gradient_from_state(y, sy)
         while True:  # backtracking: the quadratic upper model at y must hold at z
-            z = penalty.prox(y - grad_y / L, 1.0 / L)
+            z = penalty.prox(y - grad_y / (L * metric), 1.0 / L)
             sz = smooth.state(z)
             f_z = smooth.value_from_state(z, sz)
             d = z - y
-            model = f_y + float(np.vdot(grad_y, d)) + 0.5 * L * float(np.vdot(d, d))
+            model = f_y + float(np.vdot(grad_y, d)) + 0.5 * L * float(np.vdot(metric * d, d))
             if f_z <= model + 1e-12 * (abs(f_y) + abs(model)):
                 break
             L *= 2.0
+            if not np.isfinite(L):  # the loss is not finite near y: no step makes the model hold
+                return ProxGradResult(x, fx, it, False, mapping)
         fz = f_z + penalty.value(z)
-        mapping = L * float(np.linalg.norm(d))
+        # the gradient mapping L M d in the dual norm of the metric M: scale-invariant per block
+        mapping = L * float(np.sqrt(np.vdot(metric * d, d)))
         if fz <= fx:
             t_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
             beta = (t - 1.0) / t_next

@@ -751,6 +751,31 @@ def test_non_finite_features(tiny, value, message):
                                                                       data.target[train])
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_all_zero_features_are_rejected(tiny, sparse):
+    data, train, _, params = tiny
+    features = np.zeros(data.features.shape)
+    with pytest.raises(ValueError, match="features are all zero"):
+        JointGroupGraphClassifier(data.graph, sp.csr_matrix(features) if sparse else features,
+                                  **params).fit(_ids(train), data.target[train])
+
+
+def test_duplicate_entries_of_csr_features_count_once(tiny):
+    # a CSR matrix with duplicate entries is the matrix of their sums; the feature weights
+    # (ANOVA F statistics) once read the duplicates as separate values
+    data, train, test, params = tiny
+    A = sp.csr_matrix(data.features)
+    duplicated = sp.csr_matrix((np.repeat(A.data / 2, 2), np.repeat(A.indices, 2), 2 * A.indptr),
+                               shape=A.shape)
+    assert not duplicated.has_canonical_format
+    fits = [JointGroupGraphClassifier(data.graph, F, **params).fit(_ids(train), data.target[train])
+            for F in (A, duplicated)]
+    np.testing.assert_allclose(fits[1].feature_weights_, fits[0].feature_weights_, rtol=1e-12)
+    np.testing.assert_allclose(fits[1].predict_proba(_ids(test)), fits[0].predict_proba(_ids(test)),
+                               atol=1e-8)
+    assert duplicated.nnz == 2 * A.nnz  # the user's matrix is left as it was
+
+
 @pytest.mark.parametrize("graph", [np.eye(30), "graph", {0: [1]}], ids=["array", "str", "dict"])
 def test_graph_must_be_a_networkx_graph(tiny, graph):
     data, train, _, params = tiny

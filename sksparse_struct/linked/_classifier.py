@@ -287,6 +287,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         nodes = list(graph.nodes)
         features = check_array(self.features, accept_sparse="csr", dtype=np.float64,
                                input_name="features")
+        if not np.any(features.data if sp.issparse(features) else features):
+            raise ValueError("features are all zero: a node has nothing to be coded by")
         if features.shape[0] != len(nodes):
             raise ValueError(
                 f"features has {features.shape[0]} rows but graph has {len(nodes)} nodes: "
@@ -362,6 +364,10 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
             rows = np.arange(features.shape[0])
             S = adjacency = None
             self.dictionary_nodes_ = rows
+        if sp.issparse(features) and not features.has_canonical_format:
+            # duplicate entries are summed by products but read one by one by f_classif
+            features = features.copy()
+            features.sum_duplicates()
         n_classes = self.classes_.size
 
         def weights(positions):

@@ -213,8 +213,7 @@ class _LogisticLoss:
         finds when it is needed.
         """
         if self._lipschitz is None:
-            self._lipschitz = self.curvature * _squared_operator_norm(
-                self.X, self.row_weights, False)
+            self._lipschitz = self.curvature * _squared_operator_norm(self.X, self.row_weights)
         return self._lipschitz
 
     @property
@@ -315,22 +314,16 @@ def _norm(v):
     return largest * float(np.linalg.norm(v / largest)) if largest > 0 else 0.0
 
 
-def _squared_operator_norm(X, row_weights, with_ones, n_iter=30):
-    """``||diag(sqrt(row_weights)) [X, 1]||_2^2`` by power iteration on its Gram operator."""
+def _squared_operator_norm(X, row_weights, n_iter=30):
+    """``||diag(sqrt(row_weights)) X||_2^2`` by power iteration on its Gram operator."""
     root = np.sqrt(row_weights)
     rng = np.random.default_rng(0)
-    v = rng.standard_normal(X.shape[1] + int(with_ones))
+    v = rng.standard_normal(X.shape[1])
     estimate = 0.0
     for _ in range(n_iter):
         v /= _norm(v) or 1.0
-        u = np.asarray(X @ v[:X.shape[1]]).ravel()
-        if with_ones:
-            u = u + v[-1]
-        u *= root
-        r = root * u
+        r = root * (root * np.asarray(X @ v).ravel())
         w = np.asarray(X.T @ r).ravel()
-        if with_ones:
-            w = np.append(w, r.sum())
         new = _norm(w)
         if abs(new - estimate) <= 1e-4 * new:
             estimate = new

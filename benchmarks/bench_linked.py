@@ -37,7 +37,8 @@ import argparse
 import os
 
 from _common import add_common_arguments, print_environment
-from sksparse_struct._benchmark_linked import DATASETS, N_CVXPY_QUERIES, SCALE_NODES, run_benchmark
+from sksparse_struct._benchmark_linked import (DATASETS, METHODS, N_CVXPY_QUERIES, SCALE_NODES,
+                                              run_benchmark)
 
 
 def parse_args():
@@ -45,6 +46,9 @@ def parse_args():
     add_common_arguments(parser)
     parser.add_argument("--dataset", action="append", dest="datasets", metavar="NAME",
                         help=f"dataset to run, repeatable (default: {' '.join(DATASETS)})")
+    parser.add_argument("--model", action="append", dest="models", metavar="NAME",
+                        choices=[m.name for m in METHODS],
+                        help="model to run besides the joint model, repeatable (default: all)")
     parser.add_argument("--splits", type=int, default=None, metavar="N",
                         help="at most the first N splits of each dataset (default: all)")
     parser.add_argument("--data-home", default=None, metavar="PATH",
@@ -68,6 +72,7 @@ def main():
     print_environment(args, ["networkx", "cvxpy", "clarabel", "threadpoolctl"], settings)
     status = run_benchmark(
         datasets, n_splits=splits, data_home=args.data_home, accuracy=not args.scale,
+        methods=[m for m in METHODS if args.models is None or m.name in args.models],
         speed=not (args.skip_speed or args.scale), scale=args.scale, repeats=args.repeats,
         n_cvxpy=5 if args.quick else args.cvxpy_queries, scale_nodes=scale_nodes,
         seed=args.seed, blas_threads=args.blas_threads, progress=not args.no_progress,

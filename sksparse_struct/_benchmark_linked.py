@@ -74,8 +74,8 @@ from .linked import JointGroupGraphClassifier
 
 __all__ = [
     "ALPHAS", "DATASETS", "LOGREG_C", "METHODS", "SPREADING_ALPHAS", "TextProgress",
-    "format_accuracy", "format_targets", "load_datasets", "measure_scale", "measure_speed",
-    "run_accuracy", "run_benchmark",
+    "format_accuracy", "format_paired", "format_targets", "load_datasets", "measure_scale",
+    "measure_speed", "paired_differences", "run_accuracy", "run_benchmark",
 ]
 
 DATASETS = ("cora", "citeseer", "texas", "wisconsin", "cornell", "washington")
@@ -627,6 +627,45 @@ def format_scale(scale):
 
 # ----------------------------------------------------------------------------- targets
 
+def paired_differences(accuracy, reference=JOINT, methods=METHODS):
+    """Rows ``(dataset, model, mean, standard error, wins / ties / losses)`` of the
+    per-split test accuracy of ``reference`` minus each other model of ours.
+
+    The splits of a dataset are paired (the same training, validation and test
+    nodes for every model), so the spread of the difference, not of each
+    model, tells whether a gap exceeds the noise of the evaluation. The
+    standard error is ``std(d, ddof=1) / sqrt(k)`` over the ``k`` splits
+    (undefined for one split).
+    """
+    rows = []
+    for name, entry in accuracy.items():
+        results = entry["results"]
+        if reference not in results:
+            continue
+        base = np.array([r.test for r in results[reference]])
+        for method in methods:
+            if not method.ours or method.name == reference or method.name not in results:
+                continue
+            d = base - np.array([r.test for r in results[method.name]])
+            se = float(np.std(d, ddof=1) / np.sqrt(d.size)) if d.size > 1 else float("nan")
+            rows.append((name, method.name, float(np.mean(d)), se,
+                         f"{int(np.sum(d > 0))} / {int(np.sum(d == 0))} / {int(np.sum(d < 0))}"))
+    return rows
+
+
+def format_paired(accuracy, reference=JOINT, methods=METHODS):
+    """:func:`paired_differences` as a Markdown table (differences in points of accuracy)."""
+    rows = paired_differences(accuracy, reference, methods)
+    if not rows:
+        return ""
+    return markdown_table(
+        ["dataset", f"{reference} minus", "mean", "standard error", "mean / s.e.",
+         "splits won / tied / lost"],
+        [[name, model, f"{mean * 100:+.1f}", "-" if np.isnan(se) else f"{se * 100:.1f}",
+          "-" if np.isnan(se) or se == 0 else f"{mean / se:+.1f}", wlt]
+         for name, model, mean, se, wlt in rows])
+
+
 def _status(value, threshold, *, higher=True, unit="", scale=1.0, digits=3):
     met = value >= threshold if higher else value <= threshold
     margin = (value - threshold) if higher else (threshold - value)
@@ -644,8 +683,12 @@ def targets(accuracy=None, speed=None, scale=None):
                       if m != JOINT and any(x.name == m and x.ours for x in METHODS)}
             if others:
                 best = max(others, key=others.get)
+                status, margin = _status(joint, others[best])
+                se = {model: se for _, model, _, se, _ in paired_differences({name: entry})}
+                if entry["splits"] > 1:
+                    margin += f" (paired s.e. {se[best]:.3f})"
                 rows.append([f"{name}: joint best of our models", f"{joint:.3f}",
-                             f"{others[best]:.3f} ({best})", *_status(joint, others[best])])
+                             f"{others[best]:.3f} ({best})", status, margin])
             baselines = {m: means[m] for m in (LOGREG, SPREADING, SPREADING_CLAMPED) if m in means}
             if baselines:
                 best = max(baselines, key=baselines.get)
@@ -698,13 +741,15 @@ def _limit_blas(threads):
 
 
 def run_benchmark(names=DATASETS, *, n_splits=None, data_home=None, speed=True, scale=False,
-                  accuracy=True, repeats=3, n_cvxpy=N_CVXPY_QUERIES, scale_nodes=SCALE_NODES,
+                  accuracy=True, methods=METHODS, repeats=3, n_cvxpy=N_CVXPY_QUERIES,
+                  scale_nodes=SCALE_NODES,
                   seed=0, blas_threads=None, out=None, err=None, progress=True, prog="benchmark"):
     """Run the benchmark and print its tables; returns the exit status.
 
     The datasets are all loaded (and checked) before any fit: a missing or
     corrupt file stops the run at once with the loader's message on ``err``
-    and status 2.
+    and status 2. ``methods``: the models to run (default: all of
+    :data:`METHODS`; the joint model is always run).
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -734,10 +779,16 @@ def run_benchmark(names=DATASETS, *, n_splits=None, data_home=None, speed=True, 
             say(f"Linked-data accuracy: alpha in {ALPHAS} for our models, C in {LOGREG_C}, "
                 f"label-spreading a in {SPREADING_ALPHAS}, all chosen on the validation nodes; "
                 "test accuracy, mean ± std over splits.\n")
-            results = run_accuracy({n: loaded[n] for n in names}, n_splits,
+            methods = tuple(m for m in METHODS if m.name == JOINT or m in methods)
+            results = run_accuracy({n: loaded[n] for n in names}, n_splits, methods,
                                    progress=(lambda d, t, label: bar.update(d, label))
                                    if bar else None)
-            say(format_accuracy(results))
+            say(format_accuracy(results, methods))
+            paired = format_paired(results, methods=methods)
+            if paired:
+                say("\nThe joint model minus each other model of ours, per split (test "
+                    "accuracy, points; the splits are paired):\n")
+                say(paired)
             reproduction = format_reproduction(results)
             if reproduction:
                 say("\nBaselines against the earlier measurements (mean of the first "

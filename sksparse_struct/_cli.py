@@ -74,7 +74,7 @@ def _positive_int(text):
 
 
 def _add_benchmark_parser(commands):
-    from ._benchmark_linked import DATASETS
+    from ._benchmark_linked import DATASETS, METHODS
 
     benchmark = commands.add_parser(
         "benchmark", help="run a benchmark of the package on real data",
@@ -95,6 +95,10 @@ def _add_benchmark_parser(commands):
     linked.add_argument("--dataset", action="append", dest="datasets", metavar="NAME",
                         help=f"dataset to run (repeat for several; default: "
                              f"{' '.join(DATASETS)})")
+    linked.add_argument("--model", action="append", dest="models", metavar="NAME",
+                        choices=[m.name for m in METHODS],
+                        help="model to run besides the joint model (repeat for several; "
+                             "default: all): " + ", ".join(repr(m.name) for m in METHODS))
     linked.add_argument("--splits", type=_positive_int, default=None, metavar="N",
                         help="use at most the first N splits of each dataset (default: all)")
     linked.add_argument("--data-home", default=None, metavar="PATH",
@@ -232,10 +236,12 @@ def _benchmark_pruning(args):
 
 
 def _benchmark_linked(args):
-    from ._benchmark_linked import DATASETS, run_benchmark
+    from ._benchmark_linked import DATASETS, METHODS, run_benchmark
 
     return run_benchmark(args.datasets or DATASETS, n_splits=args.splits,
                          data_home=args.data_home, accuracy=not args.scale,
+                         methods=[m for m in METHODS
+                                  if args.models is None or m.name in args.models],
                          speed=not (args.no_speed or args.scale), scale=args.scale,
                          blas_threads=args.blas_threads, progress=not args.no_progress,
                          prog="sksparse-struct benchmark linked")

@@ -140,3 +140,45 @@ def test_text_progress_bar():
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("[........] 0/4 splits")
     assert lines[1].startswith("[####....] 2/4 splits") and lines[1].endswith("texas split 2/4")
+
+
+def _results(**tests):
+    return {"splits": len(next(iter(tests.values()))), "seconds": 0.0,
+            "results": {name: [bench.SplitResult(test=t, val=0.0, chosen={}, seconds=0.0)
+                               for t in values] for name, values in tests.items()}}
+
+
+def test_paired_differences_are_per_split_against_the_joint_model():
+    accuracy = {"d": _results(**{"joint": [0.80, 0.70, 0.90, 0.60],
+                                 "group-only": [0.75, 0.70, 0.95, 0.50],
+                                 bench.LOGREG: [0.1, 0.1, 0.1, 0.1]})}
+    rows = bench.paired_differences(accuracy)
+    # baselines are not among "our models"
+    assert [row[:2] for row in rows] == [("d", "group-only")]
+    d = np.array([0.05, 0.0, -0.05, 0.10])
+    _, _, mean, se, wlt = rows[0]
+    assert mean == pytest.approx(d.mean())
+    assert se == pytest.approx(np.std(d, ddof=1) / 2)
+    assert wlt == "2 / 1 / 1"
+    # the target row of "best of our models" carries the paired standard error
+    row = [r for r in bench.targets(accuracy) if r[0] == "d: joint best of our models"][0]
+    assert row[3] == "met" and f"paired s.e. {se:.3f}" in row[4]
+
+
+def test_cli_runs_only_the_models_asked_for():
+    def fake_load(names, data_home=None):
+        return {name: bench.Dataset.from_bunch(name, tiny_data()) for name in names}
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bench, "load_datasets", fake_load)
+        status, out, err = run_main(["benchmark", "linked", "--dataset", "tiny", "--splits", "1",
+                                     "--no-speed", "--no-progress", "--model", "features-only"])
+    assert status == 0, err
+    _, rows = table_rows(out)
+    assert {"joint", "features-only"} <= set(rows)
+    assert not {m.name for m in bench.METHODS} - {"joint", "features-only"} & set(rows)
+    assert "joint minus" in out  # the paired table
+    err_io = io.StringIO()
+    with contextlib.redirect_stderr(err_io), pytest.raises(SystemExit):
+        main(["benchmark", "linked", "--model", "nosuch"])
+    assert "invalid choice" in err_io.getvalue()

@@ -68,6 +68,58 @@ def test_path_is_cheaper_than_independent_fits():
     assert sum(r["n_iter"] for r in records) < cold
 
 
+def test_group_path_reuses_the_factorizations_of_recurring_working_sets(monkeypatch):
+    """Along a group-lasso path the same working set recurs: its normal equations are
+    factorized once, and the path is the same as when every restricted solve builds its own."""
+    import sys
+
+    working_set = sys.modules["sksparse_struct.solvers.working_set"]
+    X, y, coef, groups, graph = make_group_graph_regression(
+        n_samples=60, n_features=120, n_groups=12, n_informative_groups=3, random_state=4)
+    built = []
+    init = working_set.NormalEquations.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(1)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(working_set.NormalEquations, "__init__", counting_init)
+    cached = group_graph_path(X, y, n_alphas=30, groups=groups)
+    n_cached = len(built)
+    solves = sum(r["n_iter"] > 0 for r in cached[3])
+    built.clear()
+    no_reuse = working_set.RestrictedSystems.__init__
+    monkeypatch.setattr(working_set.RestrictedSystems, "__init__",
+                        lambda self, maxsize=4: no_reuse(self, maxsize=0))
+    fresh = group_graph_path(X, y, n_alphas=30, groups=groups)
+    assert len(built) >= solves and n_cached < len(built) / 2
+    np.testing.assert_array_equal(cached[1], fresh[1])
+    assert [r["n_iter"] for r in cached[3]] == [r["n_iter"] for r in fresh[3]]
+
+
+def test_restricted_systems_are_kept_by_working_set_most_recent_first():
+    import sys
+
+    from sksparse_struct._losses import LeastSquares
+    from sksparse_struct.penalties import SparseGroupL2
+
+    working_set = sys.modules["sksparse_struct.solvers.working_set"]
+    X, y, *_ = make_group_graph_regression(n_samples=30, n_features=12, n_groups=4,
+                                           n_informative_groups=1, random_state=0)
+    loss = LeastSquares(X, y)
+    penalty = SparseGroupL2(1.0, None, None)
+    cache = working_set.RestrictedSystems(maxsize=2)
+    a, b, c = np.arange(3), np.arange(3, 6), np.arange(6, 9)
+    first = cache.get(loss, a, penalty)
+    np.testing.assert_array_equal(first[0].X, X[:, a])
+    assert cache.get(loss, a.copy(), penalty) is first  # the same features: the same entry
+    cache.get(loss, b, penalty)
+    cache.get(loss, a, penalty)  # a is now the most recent
+    cache.get(loss, c, penalty)  # evicts b, the least recent
+    assert len(cache) == 2 and cache.get(loss, a, penalty) is first
+    assert cache.get(loss, b, penalty)[0] is not None and len(cache) == 2
+
+
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_logistic_path_equals_independent_fits(n_classes):
     X, y = _classification(3, n_classes)

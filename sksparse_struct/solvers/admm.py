@@ -284,8 +284,8 @@ def admm(
     certificate_threshold : float, optional
         When given, ADMM stops only when the certificate is at most this
         (absolute) value: each time the residual test passes, the certificate
-        is computed; above the threshold, the residual tolerance is divided
-        by 3 (at most ``max_tightenings`` times; then the certificate is
+        is computed; above the threshold, the residual tolerance is halved
+        (at most ``max_tightenings`` times; then the certificate is
         checked at every pass of the residual test) and the iterations go on.
         ``converged`` then means that the certificate met the threshold.
     max_tightenings : int

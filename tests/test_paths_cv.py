@@ -88,9 +88,13 @@ def test_group_path_reuses_the_factorizations_of_recurring_working_sets(monkeypa
     n_cached = len(built)
     solves = sum(r["n_iter"] > 0 for r in cached[3])
     built.clear()
-    no_reuse = working_set.RestrictedSystems.__init__
-    monkeypatch.setattr(working_set.RestrictedSystems, "__init__",
-                        lambda self, maxsize=4: no_reuse(self, maxsize=0))
+    get = working_set.RestrictedSystems.get
+
+    def get_without_reuse(self, *args):
+        self._entries.clear()
+        return get(self, *args)
+
+    monkeypatch.setattr(working_set.RestrictedSystems, "get", get_without_reuse)
     fresh = group_graph_path(X, y, n_alphas=30, groups=groups)
     assert len(built) >= solves and n_cached < len(built) / 2
     np.testing.assert_array_equal(cached[1], fresh[1])
@@ -118,6 +122,15 @@ def test_restricted_systems_are_kept_by_working_set_most_recent_first():
     cache.get(loss, c, penalty)  # evicts b, the least recent
     assert len(cache) == 2 and cache.get(loss, a, penalty) is first
     assert cache.get(loss, b, penalty)[0] is not None and len(cache) == 2
+    # the columns and the factorization count towards the byte budget
+    sub_loss, system = cache.get(loss, a, penalty)
+    system.set_rho(1.0)
+    assert cache.nbytes() >= sub_loss.X.nbytes + 2 * system._gram.nbytes + X[:, b].nbytes
+    # a budget below one entry keeps only the most recent one, which is in use
+    small = working_set.RestrictedSystems(maxsize=4, max_bytes=1)
+    kept = small.get(loss, a, penalty)
+    assert small.get(loss, b, penalty) is not kept and len(small) == 1
+    assert small.get(loss, a, penalty) is not kept  # rebuilt: it had been evicted
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

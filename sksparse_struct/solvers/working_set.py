@@ -37,6 +37,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from .._protocol import require
@@ -152,16 +153,24 @@ class RestrictedSystems:
     n=400, p=1000): its restricted loss (a copy of its columns) and the
     factorization of its normal equations (a Gram or kernel matrix, then a
     Cholesky factor per rho) are the costly part of a restricted solve, so
-    the ``maxsize`` most recent ones are kept, keyed by the features of the set.
-    Valid for one loss only: a cache belongs to one problem (one path).
+    the ``maxsize`` most recent ones are kept, keyed by the features of the set,
+    as long as their arrays take at most ``max_bytes`` together (the most
+    recent one is always kept: it is in use). Valid for one loss only: a
+    cache belongs to one problem (one path).
     """
 
-    def __init__(self, maxsize=4):
+    def __init__(self, maxsize=4, max_bytes=2**28):
         self.maxsize = maxsize
-        self._entries = OrderedDict()
+        self.max_bytes = max_bytes
+        self._entries = OrderedDict()  # most recent last
 
     def __len__(self):
         return len(self._entries)
+
+    def nbytes(self):
+        """Bytes of the arrays held (restricted columns, Gram or kernel matrices, factors)."""
+        return sum(_nbytes(sub_loss.X, *vars(system).values())
+                   for sub_loss, system in self._entries.values())
 
     def get(self, loss, features, penalty):
         """``(restricted loss, NormalEquations)`` of ``loss`` on ``features``, built when absent."""
@@ -171,10 +180,26 @@ class RestrictedSystems:
             sub_loss = loss.restrict(features)
             entry = (sub_loss, NormalEquations(sub_loss, _metric([(None, penalty)],
                                                                  features.size)))
-        self._entries[key] = entry  # most recent last
-        while len(self._entries) > self.maxsize:
+        self._entries[key] = entry
+        # sizes are read now, not at creation: a factor is built at its first solve
+        while len(self._entries) > 1 and (len(self._entries) > self.maxsize
+                                          or self.nbytes() > self.max_bytes):
             self._entries.popitem(last=False)
         return entry
+
+
+def _nbytes(*objects):
+    """Bytes of the numpy and scipy.sparse arrays among ``objects`` (tuples looked into)."""
+    total = 0
+    for obj in objects:
+        if isinstance(obj, tuple):
+            total += _nbytes(*obj)
+        elif isinstance(obj, np.ndarray):
+            total += obj.nbytes
+        elif sp.issparse(obj):
+            total += sum(getattr(obj, name).nbytes for name in ("data", "indices", "indptr")
+                         if hasattr(obj, name))
+    return total
 
 
 class _ADMMPoint:

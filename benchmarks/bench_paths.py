@@ -9,7 +9,7 @@ both; ratios > 1 mean we are faster.
    at each alpha of the same grid, with and without a graph term; and the
    path against one fit at its smallest alpha (the costliest fit of the grid),
    so that the path's cost reads as a number of such fits; small supports
-   (5% and 2 groups) and large ones (20% of the groups informative).
+   (5 of 100 and 2 of 40 groups informative) and large ones (20% of them).
 2. CV against grid search: ``GroupGraphLassoCV`` (one path per fold) against
    ``GridSearchCV(GroupGraphLasso, alphas)`` with the same folds and grid, and,
    on the group-only case, against ``GridSearchCV(skglm.GroupLasso, alphas)``.
@@ -94,7 +94,8 @@ def path_vs_loop(shapes, n_alphas, repeats, seed):
 
             t_path, t_loop = interleaved(path, loop, repeats)
             t_path_again, t_smallest = interleaved(path, smallest, repeats)
-            rows.append([f"{n} x {p}", f"{k} of {p // 10}", label, n_alphas, f"{t_path:.2f}", f"{t_loop:.2f}",
+            rows.append([f"{n} x {p}", f"{k} of {p // 10}", label, n_alphas, f"{t_path:.2f}",
+                         f"{t_loop:.2f}",
                          f"{t_loop / t_path:.1f}", f"{t_smallest:.3f}",
                          f"{t_path_again / t_smallest:.1f}"])
     print("### Path against independent fits\n")

@@ -13,8 +13,8 @@ p=5000 with a graph; n=1000, p=5000 and n=2000, p=20000 groups only; the
 reduced-rank cells at n=100, p=50, q=50 and n=5000, p=1000, q=200).
 
 Method, per problem: ``f*`` is the smaller objective of the two revisions at
-a tight ``tol`` (1e-10 for the group lasso, 1e-8 with a graph and for the reduced-rank fits); for each revision
-the loosest ``tol`` of the speed grid's scan (1, 5, 2 per decade) whose
+a tight ``tol`` (1e-10 for the group lasso, 1e-8 with a graph and for the
+reduced-rank fits); for each revision the loosest ``tol`` of the speed grid's scan (1, 5, 2 per decade) whose
 objective is within 1e-6 (relative) of ``f*`` is kept, then ``--repeats``
 fits at that ``tol`` are timed per revision, interleaved. The ratio is the
 new median over the base median (> 1: the new revision is slower). The
@@ -165,22 +165,20 @@ def compare(problem, workers, repeats, confirm_repeats, threshold):
                max_iter=grid.MAX_ITER_RRR if family == "rrr" else grid.MAX_ITER_OURS)
 
     def fit(name, tol):
+        """``(seconds, objective, converged, n_iter)`` as the speed grid's solvers return them
+        (convergence and iterations are not compared here)."""
         result = workers[name].fit(**job, tol=tol)
-        return result["seconds"], objective_of(problem, result), True
+        return result["seconds"], objective_of(problem, result), True, "-"
 
+    solvers = {name: (lambda tol, name=name: fit(name, tol)) for name in workers}
     f_star = min(fit(name, TIGHT_TOL[family])[1] for name in workers)
     tols = grid.RRR_TOL_GRID if family == "rrr" else grid.TOL_GRID
-    chosen = {name: grid.scan_tolerance(lambda tol, name=name: fit(name, tol), f_star, tols)[0]
-              for name in workers}
+    chosen = {name: grid.scan_tolerance(solvers[name], f_star, tols)[0] for name in workers}
     if any(tol is None for tol in chosen.values()):
         return dict(problem, f_star=f_star, chosen=chosen, base=None, new=None, ratio=None)
 
     def timed(n):
-        times = {name: [] for name in workers}
-        order = list(workers)
-        for r in range(n):
-            for name in (order if r % 2 == 0 else order[::-1]):
-                times[name].append(fit(name, chosen[name])[0])
+        times, _ = grid.time_interleaved(solvers, chosen, n)
         return {name: statistics.median(t) for name, t in times.items()}
 
     med = timed(repeats)

@@ -102,35 +102,69 @@ def test_group_path_reuses_the_factorizations_of_recurring_working_sets(monkeypa
 
 
 def test_restricted_systems_are_kept_by_working_set_most_recent_first():
-    import sys
-
     from sksparse_struct._losses import LeastSquares
-    from sksparse_struct.penalties import SparseGroupL2
+    from sksparse_struct.solvers import RestrictedSystems
 
-    working_set = sys.modules["sksparse_struct.solvers.working_set"]
     X, y, *_ = make_group_graph_regression(n_samples=30, n_features=12, n_groups=4,
                                            n_informative_groups=1, random_state=0)
     loss = LeastSquares(X, y)
-    penalty = SparseGroupL2(1.0, None, None)
-    cache = working_set.RestrictedSystems(maxsize=2)
+    cache = RestrictedSystems(maxsize=2)
     a, b, c = np.arange(3), np.arange(3, 6), np.arange(6, 9)
-    first = cache.get(loss, a, penalty)
+    first = cache.get(loss, a)
     np.testing.assert_array_equal(first[0].X, X[:, a])
-    assert cache.get(loss, a.copy(), penalty) is first  # the same features: the same entry
-    cache.get(loss, b, penalty)
-    cache.get(loss, a, penalty)  # a is now the most recent
-    cache.get(loss, c, penalty)  # evicts b, the least recent
-    assert len(cache) == 2 and cache.get(loss, a, penalty) is first
-    assert cache.get(loss, b, penalty)[0] is not None and len(cache) == 2
+    assert cache.get(loss, a.copy()) is first  # the same features: the same entry
+    second = cache.get(loss, b)
+    cache.get(loss, a)  # a is now the most recent
+    cache.get(loss, c)  # evicts b, the least recent
+    assert len(cache) == 2 and cache.get(loss, a) is first
+    assert cache.get(loss, b) is not second and len(cache) == 2  # b was rebuilt
     # the columns and the factorization count towards the byte budget
-    sub_loss, system = cache.get(loss, a, penalty)
+    sub_loss, system = cache.get(loss, a)
     system.set_rho(1.0)
     assert cache.nbytes() >= sub_loss.X.nbytes + 2 * system._gram.nbytes + X[:, b].nbytes
     # a budget below one entry keeps only the most recent one, which is in use
-    small = working_set.RestrictedSystems(maxsize=4, max_bytes=1)
-    kept = small.get(loss, a, penalty)
-    assert small.get(loss, b, penalty) is not kept and len(small) == 1
-    assert small.get(loss, a, penalty) is not kept  # rebuilt: it had been evicted
+    small = RestrictedSystems(maxsize=4, max_bytes=1)
+    kept = small.get(loss, a)
+    assert small.get(loss, b) is not kept and len(small) == 1
+    assert small.get(loss, a) is not kept  # rebuilt: it had been evicted
+    # another loss (other data) never gets the entries of the first one
+    other = LeastSquares(2.0 * X, y)
+    sub_other, _ = cache.get(other, a)
+    np.testing.assert_array_equal(sub_other.X, 2.0 * X[:, a])
+    assert len(cache) == 1
+
+
+def test_path_scales_the_multipliers_by_the_ratio_of_alphas(monkeypatch):
+    """With a graph term, the ADMM multipliers handed from one alpha to the next are scaled
+    by the ratio of the alphas (they lie in the subdifferentials of alpha * h_k)."""
+    import sys
+
+    from sksparse_struct.linear_model._path import build_path_problem
+    from sksparse_struct.linear_model._solve import LeastSquaresWarmStart, solve_least_squares
+
+    solve = sys.modules["sksparse_struct.linear_model._solve"]
+    X, y, groups, graph = _regression(3)
+    _, problem = build_path_problem(X, y, None, "squared", groups=groups, graph=graph,
+                                    group_weights=None, l1_reg=0.0, group_reg=1.0,
+                                    graph_reg=0.5, fit_intercept=True)
+    _, _, warm = solve_least_squares(problem, 0.2, tol=1e-6, max_iter=5000)
+    starts = []
+    admm = solve.admm
+
+    def recording_admm(loss, blocks, *, state=None, **kwargs):
+        starts.append(state)
+        return admm(loss, blocks, state=state, **kwargs)
+
+    monkeypatch.setattr(solve, "admm", recording_admm)
+    solve_least_squares(problem, 0.1, warm=warm, tol=1e-6, max_iter=5000)
+    assert warm.alpha == 0.2 and starts[-1] is not warm.state
+    for scaled, u in zip(starts[-1].u, warm.state.u):
+        np.testing.assert_allclose(scaled, 0.5 * u, rtol=1e-15)
+    np.testing.assert_array_equal(starts[-1].x, warm.state.x)
+    # an unknown alpha (an estimator's warm start) hands the state on as it is
+    solve_least_squares(problem, 0.1, warm=LeastSquaresWarmStart(warm.state), tol=1e-6,
+                        max_iter=5000)
+    assert starts[-1] is warm.state
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

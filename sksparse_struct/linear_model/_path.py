@@ -13,7 +13,8 @@ from ..solvers._threads import blas_threads_by_size
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS
 from ._logistic import _build_problem
 from ._problem import GroupGraphProblem
-from ._solve import logistic_start, solve_least_squares, solve_logistic
+from ..solvers import RestrictedSystems
+from ._solve import LeastSquaresWarmStart, logistic_start, solve_least_squares, solve_logistic
 
 __all__ = ["alpha_grid", "group_graph_path"]
 
@@ -51,8 +52,10 @@ def solve_path(problem, alphas, *, alpha_max=None, tol, max_iter, verbose=0):
     convergence record per alpha.
     """
     params, records = [], []
-    warm = None
     least_squares = not hasattr(problem.loss, "n_outputs")
+    # the working sets of a least-squares path recur from one alpha to the next: keep their
+    # factorizations for the whole path
+    warm = LeastSquaresWarmStart(restricted=RestrictedSystems()) if least_squares else None
     zero = np.zeros(problem.loss.shape[1]) if least_squares else logistic_start(problem.loss)
     start = time.perf_counter()
     for i, alpha in enumerate(alphas):

@@ -42,7 +42,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._protocol import require
 from ._normal_equations import NormalEquations
-from .admm import ADMMResult, ADMMState, _metric, admm, objective
+from .admm import ADMMResult, ADMMState, admm, objective
 
 __all__ = ["RestrictedSystems", "WorkingSetResult", "working_set", "working_set_admm"]
 
@@ -151,18 +151,19 @@ class RestrictedSystems:
     Along a path of alphas the same working set comes back often (33 distinct
     sets among the 99 restricted solves of a 100-alpha group-lasso path at
     n=400, p=1000): its restricted loss (a copy of its columns) and the
-    factorization of its normal equations (a Gram or kernel matrix, then a
-    Cholesky factor per rho) are the costly part of a restricted solve, so
+    factorization of its normal equations (a Gram or kernel matrix, and the
+    Cholesky factor of the current rho) are the costly part of a restricted solve, so
     the ``maxsize`` most recent ones are kept, keyed by the features of the set,
     as long as their arrays take at most ``max_bytes`` together (the most
-    recent one is always kept: it is in use). Valid for one loss only: a
-    cache belongs to one problem (one path).
+    recent one is always kept: it is in use). The entries belong to one loss:
+    a call with another loss empties the cache first.
     """
 
     def __init__(self, maxsize=4, max_bytes=2**28):
         self.maxsize = maxsize
         self.max_bytes = max_bytes
         self._entries = OrderedDict()  # most recent last
+        self._loss = None
 
     def __len__(self):
         return len(self._entries)
@@ -172,14 +173,17 @@ class RestrictedSystems:
         return sum(_nbytes(sub_loss.X, *vars(system).values())
                    for sub_loss, system in self._entries.values())
 
-    def get(self, loss, features, penalty):
-        """``(restricted loss, NormalEquations)`` of ``loss`` on ``features``, built when absent."""
+    def get(self, loss, features):
+        """``(restricted loss, NormalEquations)`` of ``loss`` on ``features``, built when absent
+        (the normal equations of a separable penalty: ``Z_S^T Z_S + rho I``)."""
+        if loss is not self._loss:
+            self._entries.clear()
+            self._loss = loss
         key = features.tobytes()
         entry = self._entries.pop(key, None)
         if entry is None:
             sub_loss = loss.restrict(features)
-            entry = (sub_loss, NormalEquations(sub_loss, _metric([(None, penalty)],
-                                                                 features.size)))
+            entry = (sub_loss, NormalEquations(sub_loss, sp.identity(features.size, format="csr")))
         self._entries[key] = entry
         # sizes are read now, not at creation: a factor is built at its first solve
         while len(self._entries) > 1 and (len(self._entries) > self.maxsize
@@ -242,7 +246,8 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
         the result then has the full problem's certificate below that bound.
     systems : RestrictedSystems, optional
         The factorizations of earlier working sets of the same loss (e.g. the
-        previous alphas of a path), reused and updated; a new one when None.
+        previous alphas of a path), reused and updated; when None, only the
+        working set in use is kept.
     verbose : int
 
     Returns
@@ -262,7 +267,7 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
     feature_unit[in_unit_order] = unit_of
     scale = max(float(np.max(np.abs(loss.rmatvec(loss.target)), initial=0.0)), 1e-300)
     certificate_threshold = None if certificate_tol is None else certificate_tol * scale
-    systems = RestrictedSystems() if systems is None else systems
+    systems = RestrictedSystems(maxsize=1) if systems is None else systems
 
     def support(point):
         active = np.zeros(sizes.size, dtype=bool)
@@ -274,7 +279,7 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
 
     def solve_restricted(units, point, budget):
         features, sub_penalty = penalty.restrict(units, p)
-        sub_loss, system = systems.get(loss, features, sub_penalty)
+        sub_loss, system = systems.get(loss, features)
         sub_rho = point.rho if point.rho is not None else max(
             sub_loss.frobenius_sq() / features.size, np.finfo(float).tiny)
         sub_state = ADMMState(x=point.w[features], z=[point.w[features]],

@@ -72,7 +72,7 @@ def main():
     print_environment(args, ["networkx", "cvxpy", "clarabel", "threadpoolctl"], settings)
     status = run_benchmark(
         datasets, n_splits=splits, data_home=args.data_home, accuracy=not args.scale,
-        methods=[m for m in METHODS if args.models is None or m.name in args.models],
+        models=args.models,
         speed=not (args.skip_speed or args.scale), scale=args.scale, repeats=args.repeats,
         n_cvxpy=5 if args.quick else args.cvxpy_queries, scale_nodes=scale_nodes,
         seed=args.seed, blas_threads=args.blas_threads, progress=not args.no_progress,

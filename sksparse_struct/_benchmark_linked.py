@@ -743,14 +743,14 @@ def _limit_blas(threads):
 
 
 def run_benchmark(names=DATASETS, *, n_splits=None, data_home=None, speed=True, scale=False,
-                  accuracy=True, methods=METHODS, repeats=3, n_cvxpy=N_CVXPY_QUERIES,
+                  accuracy=True, models=None, repeats=3, n_cvxpy=N_CVXPY_QUERIES,
                   scale_nodes=SCALE_NODES,
                   seed=0, blas_threads=None, out=None, err=None, progress=True, prog="benchmark"):
     """Run the benchmark and print its tables; returns the exit status.
 
     The datasets are all loaded (and checked) before any fit: a missing or
     corrupt file stops the run at once with the loader's message on ``err``
-    and status 2. ``methods``: the models to run (default: all of
+    and status 2. ``models``: the names of the models to run (default: all of
     :data:`METHODS`; the joint model is always run).
     """
     out = sys.stdout if out is None else out
@@ -781,7 +781,8 @@ def run_benchmark(names=DATASETS, *, n_splits=None, data_home=None, speed=True, 
             say(f"Linked-data accuracy: alpha in {ALPHAS} for our models, C in {LOGREG_C}, "
                 f"label-spreading a in {SPREADING_ALPHAS}, all chosen on the validation nodes; "
                 "test accuracy, mean ± std over splits.\n")
-            methods = tuple(m for m in METHODS if m.name == JOINT or m in methods)
+            methods = tuple(m for m in METHODS
+                            if m.name == JOINT or models is None or m.name in models)
             results = run_accuracy({n: loaded[n] for n in names}, n_splits, methods,
                                    progress=(lambda d, t, label: bar.update(d, label))
                                    if bar else None)

@@ -236,12 +236,11 @@ def _benchmark_pruning(args):
 
 
 def _benchmark_linked(args):
-    from ._benchmark_linked import DATASETS, METHODS, run_benchmark
+    from ._benchmark_linked import DATASETS, run_benchmark
 
     return run_benchmark(args.datasets or DATASETS, n_splits=args.splits,
                          data_home=args.data_home, accuracy=not args.scale,
-                         methods=[m for m in METHODS
-                                  if args.models is None or m.name in args.models],
+                         models=args.models,
                          speed=not (args.no_speed or args.scale), scale=args.scale,
                          blas_threads=args.blas_threads, progress=not args.no_progress,
                          prog="sksparse-struct benchmark linked")

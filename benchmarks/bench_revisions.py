@@ -14,8 +14,8 @@ reduced-rank cells at n=100, p=50, q=50 and n=5000, p=1000, q=200).
 
 Method, per problem: ``f*`` is the smaller objective of the two revisions at
 a tight ``tol`` (1e-10 for the group lasso, 1e-8 with a graph and for the
-reduced-rank fits); for each revision the loosest ``tol`` of the speed grid's scan (1, 5, 2 per decade) whose
-objective is within 1e-6 (relative) of ``f*`` is kept, then ``--repeats``
+reduced-rank fits); for each revision the loosest ``tol`` of the speed
+grid's scan (1, 5, 2 per decade) whose objective is within 1e-6 (relative) of ``f*`` is kept, then ``--repeats``
 fits at that ``tol`` are timed per revision, interleaved. The ratio is the
 new median over the base median (> 1: the new revision is slower). The
 objective is computed here, from the returned coefficients, never by either

@@ -9,11 +9,11 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.validation import validate_data
 
 from .._validation import validate_fit_data
+from ..solvers import RestrictedSystems
 from ..solvers._threads import blas_threads_by_size
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS
 from ._logistic import _build_problem
 from ._problem import GroupGraphProblem
-from ..solvers import RestrictedSystems
 from ._solve import LeastSquaresWarmStart, logistic_start, solve_least_squares, solve_logistic
 
 __all__ = ["alpha_grid", "group_graph_path"]

@@ -10,8 +10,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._protocol import require
-from ..solvers import ADMMState, NormalEquations, RestrictedSystems, \
-    accelerated_proximal_gradient, admm, kkt_violation, working_set_admm
+from ..solvers import ADMMState, NormalEquations, accelerated_proximal_gradient, admm, \
+    kkt_violation, working_set_admm
 from ..solvers._threads import single_threaded_blas
 from ..solvers.admm import _metric
 
@@ -76,11 +76,10 @@ def solve_least_squares(problem, alpha, *, warm=None, tol, max_iter, verbose=0):
                       tol=tol, certificate_threshold=tol * scale, verbose=verbose)
     else:  # separable penalty: ADMM on working sets of groups
         system = None
-        # one fit alone grows its working sets, which never recur: keep only the one in use
-        restricted = warm.restricted if warm.restricted is not None else \
-            RestrictedSystems(maxsize=1)
+        # a path hands on its store of working-set systems; a single fit has none (the
+        # working sets of one fit only grow, they never recur)
         result = working_set_admm(problem.loss, blocks[0][1], state=state, max_iter=max_iter,
-                                  tol=tol, certificate_tol=tol, systems=restricted,
+                                  tol=tol, certificate_tol=tol, systems=warm.restricted,
                                   verbose=verbose)
     multipliers = [result.state.rho * u for u in result.state.u]
     record = {
@@ -94,8 +93,8 @@ def solve_least_squares(problem, alpha, *, warm=None, tol, max_iter, verbose=0):
         "kkt_threshold": tol * scale,
         "rho": result.state.rho,
     }
-    return result.coef, record, LeastSquaresWarmStart(
-        result.state, system, None if problem.has_graph_term else restricted, alpha)
+    return result.coef, record, LeastSquaresWarmStart(result.state, system, warm.restricted,
+                                                      alpha)
 
 
 def logistic_start(loss):

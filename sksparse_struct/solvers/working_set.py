@@ -152,8 +152,8 @@ class RestrictedSystems:
     sets among the 99 restricted solves of a 100-alpha group-lasso path at
     n=400, p=1000): its restricted loss (a copy of its columns) and the
     factorization of its normal equations (a Gram or kernel matrix, and the
-    Cholesky factor of the current rho) are the costly part of a restricted solve, so
-    the ``maxsize`` most recent ones are kept, keyed by the features of the set,
+    Cholesky factor of the current rho) are the costly part of a restricted
+    solve, so the ``maxsize`` most recent ones are kept, keyed by the features of the set,
     as long as their arrays take at most ``max_bytes`` together (the most
     recent one is always kept: it is in use). The entries belong to one loss:
     a call with another loss empties the cache first.
@@ -183,7 +183,8 @@ class RestrictedSystems:
         entry = self._entries.pop(key, None)
         if entry is None:
             sub_loss = loss.restrict(features)
-            entry = (sub_loss, NormalEquations(sub_loss, sp.identity(features.size, format="csr")))
+            metric = sp.identity(features.size, format="csr")
+            entry = (sub_loss, NormalEquations(sub_loss, metric))
         self._entries[key] = entry
         # sizes are read now, not at creation: a factor is built at its first solve
         while len(self._entries) > 1 and (len(self._entries) > self.maxsize

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from sksparse_struct import make_linked_data
 from sksparse_struct import _benchmark_linked as bench
 from sksparse_struct._cli import main
+from sksparse_struct.linked._classifier import FEATURE_PROPAGATION_GRID
 
 
 def run_main(argv):
@@ -67,7 +68,7 @@ def test_cli_runs_the_benchmark_and_prints_the_table(cli_run):
     chosen = rows["joint: chosen (feature_propagation_, dictionary_links_, "
                   "residual_propagation_)"][0]
     beta_f, links, beta_r = (v.strip() for v in chosen.strip("()").split(","))
-    assert float(beta_f) in (0, 0.5, 0.8) and float(beta_r) in (0, 0.5, 0.8, 0.9)
+    assert float(beta_f) in FEATURE_PROPAGATION_GRID and float(beta_r) in (0, 0.5, 0.8, 0.9)
     assert links in ("on", "off")
     assert float(rows["joint: chosen alpha"][0]) in bench.ALPHAS
     assert float(rows["time, all models and splits [s]"][0]) >= 0

@@ -29,14 +29,16 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sksparse_struct import JointGroupGraphClassifier, make_linked_data
-from sksparse_struct.linked._classifier import _stratified_folds
-from sksparse_struct.linked._problem import anova_weights, dictionary_graph
+from sksparse_struct.linked._classifier import FEATURE_PROPAGATION_GRID, _stratified_folds
+from sksparse_struct.linked._problem import (anova_weights, dictionary_graph, normalized_adjacency,
+                                              propagate, propagate_many)
 from sksparse_struct.solvers import kkt_violation
 
 from ._reference import QuadraticLoss
 
 FEATURES_ONLY = dict(feature_propagation=0, residual_propagation=0, graph_reg=0, cross_reg=0)
-N_STEPS = 10  # K of the docstring
+N_STEPS = 10  # K of the docstring for beta_f < 1 ...
+N_STEPS_NO_RESTART = 2  # ... and at beta_f = 1
 
 
 def _data(n_nodes=30, n_classes=3, *, homophily=0.9, seed=0, n_features=24, per_class=4,
@@ -106,11 +108,12 @@ class Reference:
         self.W = W
 
     def propagate(self, M, beta):
+        K = N_STEPS_NO_RESTART if beta == 1 else N_STEPS
         Z, P = np.zeros_like(M, dtype=float), np.asarray(M, dtype=float)
-        for k in range(N_STEPS):
+        for k in range(K):
             Z += (1 - beta) * beta**k * P
             P = self.S @ P
-        return Z + beta**N_STEPS * P
+        return Z + beta**K * P
 
     def objective(self, h, a):
         value = 0.5 * np.sum((h - self.D.T @ a) ** 2) + np.sum(self.l1 * np.abs(a))
@@ -174,6 +177,7 @@ CVXPY_CASES = {
     "k4-h0.9-no-group": (32, 4, 0.9, 2, "group_reg", 0.5, 0.8),
     "k3-h0.2-no-graph": (30, 3, 0.2, 3, "graph_reg", 0.0, 0.5),
     "k3-h0.2-no-cross": (30, 3, 0.2, 4, "cross_reg", 0.5, 0.5),
+    "k3-h0.2-two-hops": (30, 3, 0.2, 5, None, 1.0, 0.5),
 }
 
 
@@ -258,7 +262,7 @@ def test_admm_codes_match_cvxpy(name):
 def test_admm_codes_match_cvxpy_sweep(n_classes, homophily, seed, off):
     rng = np.random.default_rng(seed)
     n_nodes = int(rng.integers(max(20, 6 * n_classes), 61))
-    beta_f, beta_r = rng.choice([0.0, 0.5, 0.8]), rng.choice([0.0, 0.5, 0.9])
+    beta_f, beta_r = rng.choice([0.0, 0.5, 0.8, 1.0]), rng.choice([0.0, 0.5, 0.9])
     _compare_with_cvxpy(n_nodes, n_classes, homophily, seed, off, beta_f, beta_r)
 
 
@@ -315,6 +319,26 @@ def test_dictionary_graph_weights_links_and_shared_neighbours():
     expected = np.zeros((6, 6))
     expected[0, 1], expected[2, 3], expected[4, 5] = 1.0, 0.5, 0.5
     np.testing.assert_array_equal(W, expected)
+
+
+def test_propagation_is_ppr_below_one_and_two_hops_at_one():
+    rng = np.random.default_rng(0)
+    graph = nx.gnm_random_graph(12, 20, seed=0)
+    adjacency = nx.to_scipy_sparse_array(graph, nodelist=sorted(graph), format="csr")
+    S = normalized_adjacency(adjacency)
+    M = rng.standard_normal((12, 3))
+    dense = S.toarray()
+    # beta = 1: two hops and nothing of the node's own features beyond what S^2 holds
+    np.testing.assert_allclose(propagate(S, M, 1.0), dense @ dense @ M, rtol=1e-12)
+    # beta < 1: the fixed point iteration Z <- beta S Z + (1 - beta) M, 10 times from M
+    Z = M.copy()
+    for _ in range(N_STEPS):
+        Z = 0.5 * dense @ Z + 0.5 * M
+    np.testing.assert_allclose(propagate(S, M, 0.5), Z, rtol=1e-12)
+    assert propagate(S, M, 0.0) is M
+    # several strengths from one sequence of products: each as alone
+    for beta, many in zip((0.0, 0.5, 1.0), propagate_many(S, M, (0.0, 0.5, 1.0))):
+        np.testing.assert_allclose(many, propagate(S, M, beta), rtol=1e-12)
 
 
 @pytest.mark.parametrize("links", [False, True])
@@ -377,6 +401,21 @@ def test_cross_fitted_selection_is_the_documented_accuracy():
     assert abs(est.selection_[(0.5, True, beta_r)] * m - correct) <= ambiguous
 
 
+@pytest.mark.parametrize("homophily", [0.1, 0.9])
+def test_auto_chooses_the_propagation_without_links_then_the_links_at_it(homophily):
+    data, train, _ = _data(40, 3, homophily=homophily, seed=7)
+    est = JointGroupGraphClassifier(data.graph, data.features, residual_propagation=0,
+                                    **REGS).fit(_ids(train), data.target[train])
+    without = {key[0]: acc for key, acc in est.selection_.items() if not key[1]}
+    assert set(without) == set(FEATURE_PROPAGATION_GRID)
+    # the largest accuracy, ties to the weaker propagation
+    best = max(sorted(without), key=lambda beta: without[beta])
+    tried_with_links = [key for key in est.selection_ if key[1]]
+    assert tried_with_links == [(best, True, 0.0)]
+    assert est.feature_propagation_ == best
+    assert est.dictionary_links_ == (est.selection_[(best, True, 0.0)] >= without[best])
+
+
 # ------------------------------------------------------------------ group 3: behaviour
 def _accuracies(data, train, test, **params):
     X = _ids(train)
@@ -407,14 +446,17 @@ def _link_free(seeds, n_nodes, signal):
         beta_f, beta_r = est.feature_propagation_, est.residual_propagation_
         links = est.dictionary_links_
         chosen.append((beta_f, beta_r))
-        # every candidate tried: each beta_f of the grid with the dictionary links on and
-        # off (on own residuals, beta_r = 0), then each beta_r of the grid with the choice
-        first = [(f, on) for f in (0.0, 0.5, 0.8) for on in (True, False)]
-        assert set(est.selection_) == ({(f, on, 0.0) for f, on in first}
+        # every candidate tried: each beta_f of the grid without the dictionary links, the
+        # links at the best of them (on own residuals, beta_r = 0), then each beta_r of
+        # the grid with the choice; each keeps its best, ties to the weaker propagation
+        # with the links kept
+        grid = FEATURE_PROPAGATION_GRID
+        without = [est.selection_[(f, False, 0.0)] for f in grid]
+        best_f = grid[int(np.argmax(without))]
+        with_links = est.selection_[(best_f, True, 0.0)]
+        assert set(est.selection_) == ({(f, False, 0.0) for f in grid} | {(best_f, True, 0.0)}
                                        | {(beta_f, links, r) for r in (0.0, 0.5, 0.8, 0.9)})
-        # each stage keeps its best, ties to the weaker propagation with the links kept
-        stage_1 = [est.selection_[(f, on, 0.0)] for f, on in first]
-        assert (beta_f, links) == first[int(np.argmax(stage_1))]
+        assert beta_f == best_f and links == (with_links >= max(without))
         stage_2 = [est.selection_[(beta_f, links, r)] for r in (0.0, 0.5, 0.8, 0.9)]
         assert beta_r == (0.0, 0.5, 0.8, 0.9)[int(np.argmax(stage_2))]
     return np.array(scores), np.array(chosen)
@@ -846,7 +888,8 @@ def test_continuous_target(tiny):
 
 
 @pytest.mark.parametrize("param, value", [
-    ("alpha", 0.0), ("alpha", -1.0), ("feature_propagation", 1.0),
+    ("alpha", 0.0), ("alpha", -1.0), ("feature_propagation", 1.5),
+    ("residual_propagation", 1.0),
     ("residual_propagation", 1.5), ("feature_propagation", -0.1),
     ("residual_propagation", "always"), ("solver", "lbfgs"), ("l1_reg", -1.0),
     ("feature_weighting", "chi2"), ("tol", 0.0), ("max_iter", 0), ("batch_size", 0)])

@@ -25,7 +25,7 @@ __all__ = ["JointGroupGraphClassifier"]
 _CODING_BLOCK = 16384
 
 #: link-trust values tried by ``"auto"``, from "ignore the links" upwards
-FEATURE_PROPAGATION_GRID = (0.0, 0.5, 0.8)
+FEATURE_PROPAGATION_GRID = (0.0, 0.5, 0.8, 1.0)
 RESIDUAL_PROPAGATION_GRID = (0.0, 0.5, 0.8, 0.9)
 _TEMPERATURES = np.geomspace(1e-5, 10.0, 61)
 
@@ -50,7 +50,15 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
 
         H = \mathrm{rownorm}\Big((1-\beta_f)\sum_{k<K}\beta_f^k \hat S^k \tilde X
             + \beta_f^K \hat S^K \tilde X\Big),
-        \qquad \hat S = (D+I)^{-1/2}(A+I)(D+I)^{-1/2},\ K = 10.
+        \qquad \hat S = (D+I)^{-1/2}(A+I)(D+I)^{-1/2},
+
+    with :math:`K = 10` steps for :math:`\beta_f < 1` (APPNP's) and :math:`K = 2`
+    at :math:`\beta_f = 1`, where no weight is left on the node itself:
+    :math:`H = \mathrm{rownorm}(\hat S^2 \tilde X)`, SGC's features. The
+    first family keeps part of each node's own features; the second describes
+    a node by its neighbourhood alone, for graphs whose nodes' own features
+    say less than their neighbours' (Wikipedia's Chameleon: see
+    docs/benchmarks.md); more hops would over-smooth.
 
     **Code of a query.** With :math:`D` the rows of :math:`H` of the labelled
     nodes (atom :math:`j` of class :math:`c_j`), every node :math:`q` is coded by
@@ -94,9 +102,12 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     built from the links (``dictionary_links="auto"``): the labelled nodes
     are split in 5 stratified folds, and the nodes of each fold are coded
     over the atoms of the other folds, with feature weights fitted on those
-    folds only. In two stages: :math:`\beta_f` among ``(0, 0.5, 0.8)`` and
-    the dictionary links (on, off) on the labelled nodes' own held-out
-    residuals (only labelled nodes are coded per candidate), then
+    folds only. In two stages: :math:`\beta_f` among ``(0, 0.5, 0.8, 1)``
+    without the dictionary-graph terms, then those terms at that
+    :math:`\beta_f` (kept unless they lower the accuracy), on the labelled
+    nodes' own held-out residuals (only labelled nodes are coded per
+    candidate; the terms are tried once because on dense graphs their fused
+    term makes a coding many times slower), then
     :math:`\beta_r` among ``(0, 0.5, 0.8, 0.9)`` on the aggregated ones:
     each fold's model codes every node, and the nodes of that fold are
     scored by the aggregate of those residuals. No label reaches the
@@ -139,8 +150,9 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         ``"auto"`` keeps them unless the cross-fitted accuracy is higher
         without them (links that join different classes make both terms
         mislead).
-    feature_propagation : "auto" or float in [0, 1), default="auto"
-        :math:`\beta_f`; 0 uses each node's own features.
+    feature_propagation : "auto" or float in [0, 1], default="auto"
+        :math:`\beta_f`; 0 uses each node's own features, 1 only those of its
+        neighbourhood (two hops).
     residual_propagation : "auto" or float in [0, 1), default="auto"
         :math:`\beta_r`; 0 decides on each node's own residuals.
     feature_weighting : {"anova", None}, default="anova"
@@ -199,6 +211,8 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     Genetics 5(8), 2009 (graph-fused penalties).
     Gasteiger, Bojchevski & Günnemann, "Predict then propagate: graph neural
     networks meet personalized PageRank", ICLR 2019 (propagation).
+    Wu, Souza, Zhang, Fifty, Yu & Weinberger, "Simplifying graph convolutional
+    networks", ICML 2019 (two-hop features).
 
     Examples
     --------
@@ -232,7 +246,7 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         "graph_reg": [Interval(Real, 0, None, closed="left")],
         "cross_reg": [Interval(Real, 0, None, closed="left")],
         "dictionary_links": [StrOptions({"auto"}), "boolean"],
-        "feature_propagation": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
+        "feature_propagation": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="both")],
         "residual_propagation": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
         "feature_weighting": [StrOptions({"anova"}), None],
         "solver": [StrOptions({"admm", "cvxpy"})],
@@ -430,22 +444,31 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
                     residuals[block] = model[0].class_residuals(H, codes)
                 yield test, residuals, model
 
+        def held_out_candidate(beta_f, PX, use_links):
+            """Cross-fitted accuracy of one candidate of stage 1, with what stage 2 reuses."""
+            held_out, models = np.empty((rows.size, n_classes)), []
+            for test, residuals, model in cross_fitted(PX, use_links):
+                held_out[test] = residuals
+                models.append(model)
+            accuracy = self._record(beta_f, use_links, 0.0, held_out, y_enc, start)
+            return accuracy, beta_f, use_links, PX, held_out, models
+
         self.selection_, self.n_iter_ = {}, 0
-        # stage 1: the feature propagation and the dictionary links, by cross-fitted
-        # accuracy of the labelled nodes on their own residuals (only labelled nodes are
-        # coded per candidate)
+        # stage 1: the feature propagation, then the dictionary links at that propagation,
+        # by cross-fitted accuracy of the labelled nodes on their own residuals (only
+        # labelled nodes are coded per candidate). The propagation is chosen without the
+        # dictionary-graph terms when they are "auto": on dense graphs their fused term
+        # makes a coding ten times slower or more, so it is tried once, not per propagation
+        options = self._link_options(S)
         best = None
         for beta_f, PX in zip(betas_f, _propagated(features, S, betas_f)):
-            for use_links in self._link_options(S):
-                held_out, models = np.empty((rows.size, n_classes)), []
-                for test, residuals, model in cross_fitted(PX, use_links):
-                    held_out[test] = residuals
-                    models.append(model)
-                accuracy = self._record(beta_f, use_links, 0.0, held_out, y_enc, start)
-                # ties go to the candidate tried first: the weaker propagation, and the
-                # dictionary-graph terms kept
-                if best is None or accuracy > best[0]:
-                    best = (accuracy, beta_f, use_links, PX, held_out, models)
+            candidate = held_out_candidate(beta_f, PX, options[-1])
+            if best is None or candidate[0] > best[0]:  # ties to the weaker propagation
+                best = candidate
+        if len(options) > 1:
+            candidate = held_out_candidate(best[1], best[3], options[0])
+            if candidate[0] >= best[0]:  # ties keep the dictionary-graph terms
+                best = candidate
         _, self.feature_propagation_, self.dictionary_links_, PX, scores, models = best
         del best
         self.residual_propagation_ = 0.0
@@ -498,8 +521,9 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
     def _link_options(self, S):
         """Whether the dictionary-graph terms are built from the links, for each candidate.
 
-        With ``"auto"`` the terms as the weights set them come first, so that a tie keeps
-        them: they are switched off only when that raises the cross-fitted accuracy."""
+        With ``"auto"``, ``(True, False)``: the propagation is chosen with the last (no
+        terms), then the first is tried at that propagation and kept unless it lowers the
+        cross-fitted accuracy."""
         if S is None or (self.graph_reg == 0 and self.cross_reg == 0):
             return (False,)  # nothing to build: the terms are switched off
         return (True, False) if self.dictionary_links == "auto" else (bool(self.dictionary_links),)

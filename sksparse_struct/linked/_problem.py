@@ -24,10 +24,18 @@ from ..penalties import SparseGroupL2, WeightedL1
 from ..solvers import SharedFactorization, batched_admm
 
 __all__ = ["CodingProblem", "anova_weights", "dictionary_graph", "normalized_adjacency",
-           "propagate", "propagate_many", "row_normalize"]
+           "propagate", "propagate_many", "propagation_steps", "row_normalize"]
 
-#: number of propagation steps: beta**10 <= 0.35 at the largest beta we select (0.9)
+#: number of propagation steps: beta**10 <= 0.35 at the largest beta < 1 we select (0.9)
 N_STEPS = 10
+#: steps at beta = 1, where no restart is left and the result is S^K M: SGC's two hops
+#: (Wu et al., 2019); more hops over-smooth
+N_STEPS_NO_RESTART = 2
+
+
+def propagation_steps(beta):
+    """K of :func:`propagate`: ``N_STEPS`` for ``beta < 1``, ``N_STEPS_NO_RESTART`` at 1."""
+    return N_STEPS_NO_RESTART if beta == 1 else N_STEPS
 
 
 def normalized_adjacency(adjacency):
@@ -38,19 +46,22 @@ def normalized_adjacency(adjacency):
     return sp.csr_matrix(sp.diags(scale) @ A @ sp.diags(scale))
 
 
-def propagate(S, M, beta, n_steps=N_STEPS):
+def propagate(S, M, beta):
     r"""Personalized-PageRank smoothing :math:`Z \leftarrow \beta \hat S Z + (1 - \beta) M`.
 
-    Started at :math:`Z = M` and run ``n_steps`` times (APPNP's scheme, Gasteiger
-    et al., 2019): the result is
+    Started at :math:`Z = M` and run :math:`K` = :func:`propagation_steps` times
+    (APPNP's scheme, Gasteiger et al., 2019): the result is
     :math:`(1-\beta)\sum_{k<K}\beta^k \hat S^k M + \beta^K \hat S^K M`, whose
     weights sum to one, so ``beta=0`` returns ``M`` itself and larger ``beta``
-    trusts the links more.
+    trusts the links more. At ``beta=1`` no weight is left on ``M`` (nor on
+    any hop but the last): :math:`\hat S^2 M`, SGC's features (Wu et al., 2019),
+    for graphs whose nodes are described by their neighbours better than by
+    themselves.
     """
-    return propagate_many(S, M, (beta,), n_steps)[0]
+    return propagate_many(S, M, (beta,))[0]
 
 
-def propagate_many(S, M, betas, n_steps=N_STEPS, dtype=np.float64):
+def propagate_many(S, M, betas, dtype=np.float64):
     r""":func:`propagate` for several ``betas`` from one sequence of products.
 
     Every result is a combination of the same powers :math:`\hat S^k M`, so
@@ -59,14 +70,15 @@ def propagate_many(S, M, betas, n_steps=N_STEPS, dtype=np.float64):
     """
     if all(beta == 0 for beta in betas):
         return [M for _ in betas]
+    steps = [propagation_steps(beta) for beta in betas]
     power = M.toarray() if sp.issparse(M) else np.asarray(M)
     power = power.astype(dtype, copy=False)
     S = S.astype(dtype, copy=False)  # a float64 S would upcast every product
     results = [(1.0 - beta) * power if beta else None for beta in betas]
-    for k in range(1, n_steps + 1):
+    for k in range(1, max(steps) + 1):
         power = S @ power
-        for i, beta in enumerate(betas):
-            if beta:
+        for i, (beta, n_steps) in enumerate(zip(betas, steps)):
+            if beta and k <= n_steps:
                 weight = beta**k if k == n_steps else (1.0 - beta) * beta**k
                 results[i] += weight * power
     return [M if beta == 0 else result for beta, result in zip(betas, results)]

@@ -17,8 +17,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-__all__ = ["validate_class_labels", "validate_fit_data", "validate_node_ids",
-           "validate_predict_data", "validate_sample_weight"]
+__all__ = ["validate_class_labels", "validate_fit_data", "validate_fold_weights",
+           "validate_node_ids", "validate_predict_data", "validate_sample_weight"]
 
 _SPARSE_FORMATS = ("csr", "csc")
 
@@ -95,6 +95,23 @@ def validate_sample_weight(sample_weight, X):
     if not largest > 0:
         raise ValueError("sample_weight must have at least one positive entry")
     return sample_weight / largest
+
+
+def validate_fold_weights(sample_weight, folds):
+    """Reject CV folds whose training or held-out samples all have zero weight.
+
+    Such a fold has no model to fit, or no error to average: raising before
+    any fit names the fold, where a division by zero deep in the path would not.
+    """
+    if sample_weight is None:
+        return
+    for k, (train, test) in enumerate(folds):
+        for part, rows in (("training", train), ("held-out", test)):
+            if not np.any(sample_weight[rows] > 0):
+                raise ValueError(
+                    f"sample_weight is zero on every {part} sample of CV fold {k}: that fold "
+                    f"has nothing to {'fit' if part == 'training' else 'score'}. Choose folds "
+                    "that keep weighted samples on both sides (for example KFold(shuffle=True)).")
 
 
 def validate_predict_data(estimator, X):

@@ -13,7 +13,8 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import validate_data
 
-from .._validation import validate_sample_weight, validate_class_labels, validate_fit_data
+from .._validation import (validate_class_labels, validate_fit_data, validate_fold_weights,
+                           validate_sample_weight)
 from ..solvers._threads import blas_threads_by_size
 from ._group_graph_lasso import _STRUCTURE_CONSTRAINTS, GroupGraphLasso
 from ._logistic import GroupGraphLogisticRegression
@@ -62,6 +63,7 @@ class _PathCV(BaseEstimator):
     def _cross_validate(self, X, y, sample_weight, classes):
         feature_names = getattr(self, "feature_names_in_", None)
         folds = list(check_cv(self.cv, y, classifier=self._loss == "logistic").split(X, y))
+        validate_fold_weights(sample_weight, folds)
         alphas = self._alphas(X, y, sample_weight, feature_names, classes)
         if self.verbose:
             print(f"[{type(self).__name__}] {len(folds)} folds x {alphas.size} alphas")

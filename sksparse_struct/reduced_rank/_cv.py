@@ -15,7 +15,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._validation import validate_sample_weight, validate_fit_data
+from .._validation import validate_fit_data, validate_fold_weights, validate_sample_weight
 from ..linear_model._path import alpha_grid
 from ..solvers._threads import blas_threads_by_size
 from ._estimator import (_SHAPE_CONSTRAINTS, _ReducedRankTagsMixin, SparseReducedRankRegression,
@@ -167,6 +167,7 @@ class SparseReducedRankRegressionCV(_ReducedRankTagsMixin, ClassNamePrefixFeatur
         sample_weight = validate_sample_weight(sample_weight, X)
         Y = y.reshape(y.shape[0], -1)
         folds = list(check_cv(self.cv).split(X, Y))
+        validate_fold_weights(sample_weight, folds)
         ranks = np.unique(np.asarray(self.ranks, dtype=int).ravel())
         ranks = ranks[(ranks >= 1) & (ranks <= min(X.shape[1], Y.shape[1]))]
         if ranks.size == 0:

@@ -53,12 +53,14 @@ class JointGroupGraphClassifier(ClassifierMixin, BaseEstimator):
         \qquad \hat S = (D+I)^{-1/2}(A+I)(D+I)^{-1/2},
 
     with :math:`K = 10` steps for :math:`\beta_f < 1` (APPNP's) and :math:`K = 2`
-    at :math:`\beta_f = 1`, where no weight is left on the node itself:
+    at :math:`\beta_f = 1`, where nothing restarts from the node's own features
+    (only the self-loops of :math:`\hat S` keep them among its neighbours'):
     :math:`H = \mathrm{rownorm}(\hat S^2 \tilde X)`, SGC's features. The
     first family keeps part of each node's own features; the second describes
-    a node by its neighbourhood alone, for graphs whose nodes' own features
-    say less than their neighbours' (Wikipedia's Chameleon: see
-    docs/benchmarks.md); more hops would over-smooth.
+    a node by its two-hop neighbourhood, where it is one node among the
+    others, for graphs whose nodes' own features say less than their
+    neighbours' (Wikipedia's Chameleon: see docs/benchmarks.md); more hops
+    would over-smooth.
 
     **Code of a query.** With :math:`D` the rows of :math:`H` of the labelled
     nodes (atom :math:`j` of class :math:`c_j`), every node :math:`q` is coded by

@@ -53,8 +53,8 @@ def propagate(S, M, beta):
     (APPNP's scheme, Gasteiger et al., 2019): the result is
     :math:`(1-\beta)\sum_{k<K}\beta^k \hat S^k M + \beta^K \hat S^K M`, whose
     weights sum to one, so ``beta=0`` returns ``M`` itself and larger ``beta``
-    trusts the links more. At ``beta=1`` no weight is left on ``M`` (nor on
-    any hop but the last): :math:`\hat S^2 M`, SGC's features (Wu et al., 2019),
+    trusts the links more. At ``beta=1`` nothing restarts from ``M`` (and no
+    hop but the last is kept): :math:`\hat S^2 M`, SGC's features (Wu et al., 2019),
     for graphs whose nodes are described by their neighbours better than by
     themselves.
     """

@@ -42,7 +42,7 @@ def _penalty(seed, separable=True):
     graph = type(graph)(graph.incidence, weights)
     fused = GraphFused(graph, 0.3)
     sep = SparseGroupL2(0.2, 0.4 * groups.weights, groups) if separable else None
-    return SeparablePlusFused(sep, fused, gap_tol=1e-16, max_inner=200000), graph, groups
+    return SeparablePlusFused(sep, fused, gap_tol=1e-13, max_inner=200000), graph, groups
 
 
 @pytest.mark.parametrize("seed, separable", [(0, True), (1, True), (2, False), (3, False)])

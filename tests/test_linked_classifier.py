@@ -505,7 +505,8 @@ def test_auto_refit_with_the_chosen_strengths_gives_the_same_model():
 @pytest.fixture(scope="module")
 def small():
     data, train, test = _data(48, 3, homophily=0.9, seed=7, per_class=6)
-    params = dict(feature_propagation=0.5, residual_propagation=0.5)
+    # fixed strengths: the tests that use it check the sklearn API, not the "auto" choice
+    params = dict(feature_propagation=0.5, residual_propagation=0.5, dictionary_links=True)
     est = JointGroupGraphClassifier(data.graph, data.features, **params).fit(
         _ids(train), data.target[train])
     return data, train, test, params, est
@@ -645,6 +646,7 @@ def test_n_jobs_and_batches_give_the_same_model(small):
 
 def test_verbose_prints_progress(small, capsys):
     data, train, _, params, _ = small
+    params = dict(params, dictionary_links="auto")
     JointGroupGraphClassifier(data.graph, data.features, verbose=1, **params).fit(
         _ids(train), data.target[train])
     out = capsys.readouterr().out

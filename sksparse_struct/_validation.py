@@ -105,13 +105,14 @@ def validate_fold_weights(sample_weight, folds):
     """
     if sample_weight is None:
         return
-    for k, (train, test) in enumerate(folds):
+    for k, (train, test) in enumerate(folds, start=1):  # numbered as the verbose output does
         for part, rows in (("training", train), ("held-out", test)):
             if not np.any(sample_weight[rows] > 0):
                 raise ValueError(
-                    f"sample_weight is zero on every {part} sample of CV fold {k}: that fold "
-                    f"has nothing to {'fit' if part == 'training' else 'score'}. Choose folds "
-                    "that keep weighted samples on both sides (for example KFold(shuffle=True)).")
+                    f"CV fold {k} has no {part} sample of positive sample_weight: it has "
+                    f"nothing to {'fit' if part == 'training' else 'score'}. Shuffle the folds "
+                    "(KFold or StratifiedKFold with shuffle=True) or drop the samples of zero "
+                    "weight.")
 
 
 def validate_predict_data(estimator, X):

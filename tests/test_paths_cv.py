@@ -285,7 +285,7 @@ def test_bad_parameters_are_named(est, kwargs, match):
 @pytest.mark.parametrize("zero_rows, part", [(slice(30, None), "training"),
                                              (slice(0, 30), "held-out")])
 def test_a_fold_without_weighted_samples_is_named(est, zero_rows, part):
-    # KFold(4) without shuffling holds out rows 0-29 in fold 0: zero weights on rows 30-119
+    # KFold(4) without shuffling holds out rows 0-29 in fold 1: zero weights on rows 30-119
     # leave its training part unweighted, zero weights on rows 0-29 its held-out part
     X, y = _classification(3, n_classes=2)
     if est is SparseReducedRankRegressionCV:
@@ -296,7 +296,7 @@ def test_a_fold_without_weighted_samples_is_named(est, zero_rows, part):
     weight[zero_rows] = 0.0
     X_before, weight_before = X.copy(), weight.copy()
     cv = list(KFold(4).split(X))
-    with pytest.raises(ValueError, match=f"zero on every {part} sample of CV fold 0"):
+    with pytest.raises(ValueError, match=f"CV fold 1 has no {part} sample of positive"):
         est(cv=cv).fit(X, y, sample_weight=weight)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(weight, weight_before)

@@ -33,6 +33,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._protocol import require
 from ._anderson import AndersonMixing
+from ._fused_zeros import FusedZeros
 from ._normal_equations import NormalEquations
 from ._threads import single_threaded_blas
 
@@ -111,19 +112,19 @@ def kkt_violation(loss, blocks, x, multipliers, points=None):
 def _snap_negligible(loss, blocks, coef, tol):
     """Zero the small entries of ``coef`` when that does not increase the objective.
 
-    Kept on purpose (the prox gives every other exact zero): a coordinate held
-    at zero by the graph term (fused into a cluster whose value is zero) has
-    its separable multiplier exactly on the boundary of the subdifferential,
-    so the prox of the separable block only approaches zero at the rate of the
-    residuals and never reaches it, at any ``tol`` (without this step every
-    coordinate of such a problem is non-zero, e.g. ``test_matches_cvxpy`` with
-    group weights). The sizes ``tol**e * max|coef|`` only choose which entries
-    to try, from the largest down; the first that does not increase the
-    objective is kept. With a certificate threshold, :func:`admm` computes its
-    certificate at the snapped point and stops only when that point meets it
-    (the entries zeroed shrink with the residuals, so a tighter residual test
-    makes the snapped point certified): the zeros returned are certified, not
-    only thresholded.
+    The zeros that the prox outputs imply come first (:class:`FusedZeros`:
+    coordinates fused by the graph term's prox to an exact zero of the
+    separable prox). This step remains for the zeros that no prox output
+    gives: a cluster held at zero by the graph term whose every coordinate has
+    its separable multiplier exactly on the boundary of the subdifferential
+    (without any l1 weight, a group of a zero cluster that the graph term
+    keeps at zero: ``test_matches_cvxpy`` with group weights), where the prox
+    only approaches zero at the rate of the residuals. The sizes
+    ``tol**e * max|coef|`` only choose which entries to try, from the largest
+    down; the first that does not increase the objective is kept. With a
+    certificate threshold, :func:`admm` computes its certificate at the
+    snapped point and stops only when that point meets it: the zeros returned
+    are certified, not only thresholded.
     """
     value = objective(loss, blocks, coef)
     magnitude = np.abs(coef)
@@ -311,6 +312,19 @@ def admm(
     def points_of(coef, z):
         return [coef, *z[1:]] if identity_first else z
 
+    fused_zeros = FusedZeros(blocks, p)
+
+    def with_zeros(coef, z):
+        """``coef`` with the zeros the proxes imply, then the negligible entries zeroed, and
+        its objective (each step kept only if it does not raise the objective)."""
+        zeroed = fused_zeros(coef, z)
+        if zeroed is not coef:
+            value, zeroed_value = objective(loss, blocks, coef), objective(loss, blocks, zeroed)
+            # rounding: the zeros a prox implies change the objective by nothing else
+            if zeroed_value <= value + 64 * np.finfo(float).eps * abs(value):
+                coef = zeroed
+        return _snap_negligible(loss, blocks, coef, tol)
+
     if certificate_threshold is not None and certificate is None:
         def certificate(coef, points, multipliers):
             return kkt_violation(loss, blocks, coef, multipliers, points=points)
@@ -400,9 +414,9 @@ def admm(
                 if certificate_threshold is None:
                     converged = True
                     break
-                # the certificate of the point returned: the split variables with their
-                # negligible entries zeroed (see _snap_negligible)
-                snapped, snapped_value = _snap_negligible(loss, blocks, coef_of(x, z), tol)
+                # the certificate of the point returned: the split variable with the zeros
+                # the proxes imply and its negligible entries zeroed (see with_zeros)
+                snapped, snapped_value = with_zeros(coef_of(x, z), z)
                 last_certificate = certificate(snapped, points_of(snapped, z),
                                                [rho * uk for uk in u])
                 if last_certificate <= certificate_threshold:
@@ -428,11 +442,10 @@ def admm(
                 zs, us = unpack(mixing.extrapolate(v, g))
                 accelerated = True
 
-    coef = z[0] if blocks and blocks[0][0] is None else x
     if certificate_threshold is not None and converged:
         coef, obj = snapped, snapped_value  # the point whose certificate was checked
     else:
-        coef, obj = _snap_negligible(loss, blocks, coef, tol)
+        coef, obj = with_zeros(coef_of(x, z), z)
     zero_multipliers = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
     if zero_multipliers is not None:  # x = 0 is optimal, exactly: return it with its multipliers
         x, coef = np.zeros(p), np.zeros(p)

@@ -4,12 +4,17 @@ On ``loss + h_0(x) + sum_k h_k(K_k x)``, the prox of the identity block gives
 exact zeros of ``x``, and the prox of an image block exact zeros of rows of
 ``K_k x``. A row with two entries set to zero (an edge of a graph term,
 ``x_j - x_k = 0``) fuses its two coordinates, so a coordinate fused, through
-such rows, to an exact zero of the identity block's prox is zero as well.
-The separable prox alone never gives these zeros: the multiplier of a
-coordinate held at zero by the graph term lies exactly on the boundary of the
-separable subdifferential, and that prox only approaches zero at the rate of
-the residuals, at any tolerance. No threshold enters here: every zero
-returned was produced by a prox.
+such rows, to an exact zero of the identity block's prox is zero too. The
+separable prox alone never gives these zeros: the multiplier of a coordinate
+held at zero by the graph term lies exactly on the boundary of the separable
+subdifferential, and that prox only approaches zero at the rate of the
+residuals, at any tolerance. No threshold on the coefficients enters: every
+zero returned was produced by a prox.
+
+Given the identity block's multiplier, a cluster is kept as it is when zeroing
+it would put that multiplier outside the subdifferential of a unit of ``h_0``
+(a group that stays non-zero while some of its members are zeroed): the
+optimality certificate would reject that point.
 """
 
 import numpy as np
@@ -25,33 +30,61 @@ class FusedZeros:
     Parameters
     ----------
     blocks : list of (K, h)
-        As for :func:`~sksparse_struct.solvers.admm` (``K`` None for the identity).
+        As for :func:`~sksparse_struct.solvers.admm`; zeros are implied when
+        the first block is the identity and an image block has rows of two
+        entries.
     p : int
         Number of coordinates.
     """
 
     def __init__(self, blocks, p):
         self.p = p
-        self.rows = []  # per block: None (identity), or its two-entry rows and their ends
-        for K, _ in blocks:
-            if K is None:
-                self.rows.append(None)
-                continue
+        self.h0 = blocks[0][1] if blocks and blocks[0][0] is None else None
+        self.edges = []  # per image block: its two-entry rows and their two ends
+        for K, _ in blocks[1:] if self.h0 is not None else ():
             K = sp.csr_matrix(K)
             K.eliminate_zeros()
             double = np.flatnonzero(np.diff(K.indptr) == 2)
             starts = K.indptr[double]
-            self.rows.append((double, np.column_stack([K.indices[starts], K.indices[starts + 1]])))
+            self.edges.append((double, K.indices[starts], K.indices[starts + 1]))
+        self.unit_of = None  # coordinate -> its unit of h0.subdiff_distance, when it has one
+        if self.edges and hasattr(self.h0, "subdiff_distance") and hasattr(self.h0, "unit_sizes"):
+            self.unit_of = np.empty(p, dtype=np.intp)
+            # the order of subdiff_distance: the groups, then each ungrouped coordinate
+            groups = getattr(self.h0, "groups", None)
+            n_groups = groups.n_groups if groups is not None else 0
+            grouped = groups.indices if n_groups else np.empty(0, dtype=np.intp)
+            self.unit_of[grouped] = np.repeat(np.arange(n_groups), groups.sizes if n_groups else [])
+            ungrouped = np.setdiff1d(np.arange(p), grouped)
+            self.unit_of[ungrouped] = n_groups + np.arange(ungrouped.size)
 
-    def __call__(self, coef, z):
+    def __call__(self, coef, z, multiplier=None, allowed=0.0):
+        """``coef`` with the implied zeros (``coef`` itself when there are none).
+
+        With ``multiplier`` (the identity block's), a cluster is not zeroed when
+        that puts ``multiplier`` farther than ``allowed`` (and than at ``coef``)
+        from the subdifferential of a unit it touches.
+        """
         zero = coef == 0
-        pairs = [rows[1][zk[rows[0]] == 0] for rows, zk in zip(self.rows, z) if rows is not None]
-        if not (np.any(zero) and any(len(pair) for pair in pairs)):
+        if not (self.edges and np.any(zero)):
             return coef
-        pairs = np.concatenate(pairs)
-        fused = sp.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
-                              shape=(self.p, self.p))
-        _, cluster = connected_components(fused, directed=False)
-        held = np.zeros(cluster.max() + 1, dtype=bool)
-        held[cluster[zero]] = True
-        return np.where(held[cluster], 0.0, coef)
+        heads = np.concatenate([head[zk[rows] == 0] for (rows, head, _), zk in zip(self.edges, z[1:])])
+        tails = np.concatenate([tail[zk[rows] == 0] for (rows, _, tail), zk in zip(self.edges, z[1:])])
+        if not heads.size:
+            return coef
+        n_clusters, cluster = connected_components(
+            sp.coo_matrix((np.ones(heads.size), (heads, tails)), shape=(self.p, self.p)),
+            directed=False)
+        held = np.bincount(cluster, weights=zero, minlength=n_clusters) > 0
+        held &= np.bincount(cluster, weights=~zero, minlength=n_clusters) > 0  # else nothing to do
+        x = np.where(held[cluster], 0.0, coef)
+        if multiplier is not None and self.unit_of is not None:
+            rounding = 8 * np.finfo(float).eps * float(np.max(np.abs(multiplier), initial=0.0))
+            before = np.maximum(self.h0.subdiff_distance(coef, multiplier), allowed) + rounding
+            while np.any(held):
+                worse = self.h0.subdiff_distance(x, multiplier) > before
+                if not np.any(worse):
+                    break
+                held[cluster[worse[self.unit_of]]] = False
+                x = np.where(held[cluster], 0.0, coef)
+        return x if np.any(held) else coef

@@ -314,16 +314,19 @@ def admm(
 
     fused_zeros = FusedZeros(blocks, p)
 
-    def with_zeros(coef, z):
-        """``coef`` with the zeros the proxes imply, then the negligible entries zeroed, and
-        its objective (each step kept only if it does not raise the objective)."""
-        zeroed = fused_zeros(coef, z)
+    def candidates(coef, z, multiplier):
+        """The points ``coef`` may be returned as, with their objectives, preferred first:
+        with the zeros the proxes imply, then (if different) without them; each with its
+        negligible entries zeroed (see :func:`_snap_negligible`). A fusion of the graph
+        prox can be transient, so the point without its zeros may be certified first."""
+        plain = _snap_negligible(loss, blocks, coef, tol)
+        zeroed = fused_zeros(coef, z, multiplier, certificate_threshold or 0.0)
         if zeroed is not coef:
             value, zeroed_value = objective(loss, blocks, coef), objective(loss, blocks, zeroed)
             # rounding: the zeros a prox implies change the objective by nothing else
             if zeroed_value <= value + 64 * np.finfo(float).eps * abs(value):
-                coef = zeroed
-        return _snap_negligible(loss, blocks, coef, tol)
+                return [_snap_negligible(loss, blocks, zeroed, tol), plain]
+        return [plain]
 
     if certificate_threshold is not None and certificate is None:
         def certificate(coef, points, multipliers):
@@ -414,11 +417,13 @@ def admm(
                 if certificate_threshold is None:
                     converged = True
                     break
-                # the certificate of the point returned: the split variable with the zeros
-                # the proxes imply and its negligible entries zeroed (see with_zeros)
-                snapped, snapped_value = with_zeros(coef_of(x, z), z)
-                last_certificate = certificate(snapped, points_of(snapped, z),
-                                               [rho * uk for uk in u])
+                # the certificate of the point returned (see candidates): the first that
+                # meets the threshold is returned
+                multipliers = [rho * uk for uk in u]
+                for snapped, snapped_value in candidates(coef_of(x, z), z, multipliers[0]):
+                    last_certificate = certificate(snapped, points_of(snapped, z), multipliers)
+                    if last_certificate <= certificate_threshold:
+                        break
                 if last_certificate <= certificate_threshold:
                     converged = True
                     break
@@ -445,7 +450,7 @@ def admm(
     if certificate_threshold is not None and converged:
         coef, obj = snapped, snapped_value  # the point whose certificate was checked
     else:
-        coef, obj = with_zeros(coef_of(x, z), z)
+        coef, obj = candidates(coef_of(x, z), z, rho * u[0])[0]
     zero_multipliers = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
     if zero_multipliers is not None:  # x = 0 is optimal, exactly: return it with its multipliers
         x, coef = np.zeros(p), np.zeros(p)

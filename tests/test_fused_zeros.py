@@ -55,3 +55,30 @@ def test_a_zero_the_certificate_would_reject_is_not_made():
     # allowed up to the distance zeroing causes (0.196): then the zero is made
     np.testing.assert_array_equal(fused(coef, z, multiplier, allowed=0.2), [0.0, 0.0, 0.5])
     np.testing.assert_array_equal(fused(coef, z), [0.0, 0.0, 0.5])  # without a multiplier
+
+
+def test_units_follow_the_order_of_the_subdifferential_distances():
+    """Groups {4, 1} and {3}, ungrouped 0, 2, 5: a zero that would leave group {4, 1}
+    non-zero with its zeroed member's group multiplier is refused; the same zero in the
+    ungrouped coordinates is made. The caller's incidence matrix is left as it was."""
+    separable = SparseGroupL2(0.0, np.array([1.0, 1.0]), check_groups([[4, 1], [3]], 6))
+    K = sp.csr_matrix((np.r_[np.ones(2), -np.ones(2)], (np.r_[0, 1, 0, 1], np.r_[0, 2, 1, 5])),
+                      shape=(2, 6))  # rows x_0 - x_1 and x_2 - x_5
+    before = (K.data.copy(), K.indices.copy(), K.indptr.copy())
+    fused = FusedZeros([(None, separable), (K, WeightedL1(0.2))], 6)
+    coef = np.array([0.0, 0.1, 0.0, 0.7, 0.5, 1e-9])
+    multiplier = np.zeros(6)
+    multiplier[[4, 1]] = coef[[4, 1]] / np.linalg.norm(coef[[4, 1]])  # group {4, 1} active
+    multiplier[3] = 1.0
+    out = fused(coef, [coef, np.zeros(2)], multiplier)
+    np.testing.assert_array_equal(out, [0.0, 0.1, 0.0, 0.7, 0.5, 0.0])
+    for a, b in zip(before, (K.data, K.indices, K.indptr)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_second_identity_block_fuses_nothing():
+    coef = np.array([0.0, 1e-9, 0.2])
+    blocks = [(None, SparseGroupL2(0.1, None, None)), (None, WeightedL1(0.1)),
+              (_chain(3), WeightedL1(0.2))]
+    out = FusedZeros(blocks, 3)(coef, [coef, coef, np.array([0.0, 0.3])])
+    np.testing.assert_array_equal(out, [0.0, 0.0, 0.2])

@@ -9,7 +9,7 @@ separable prox alone never gives these zeros: the multiplier of a coordinate
 held at zero by the graph term lies exactly on the boundary of the separable
 subdifferential, and that prox only approaches zero at the rate of the
 residuals, at any tolerance. No threshold on the coefficients enters: every
-zero returned was produced by a prox.
+zero returned is implied by prox outputs.
 
 Given the identity block's multiplier, a cluster is kept as it is when zeroing
 it would put that multiplier outside the subdifferential of a unit of ``h_0``
@@ -40,51 +40,68 @@ class FusedZeros:
     def __init__(self, blocks, p):
         self.p = p
         self.h0 = blocks[0][1] if blocks and blocks[0][0] is None else None
-        self.edges = []  # per image block: its two-entry rows and their two ends
+        self.edges = []  # per block after the first: None, or its two-entry rows and their ends
         for K, _ in blocks[1:] if self.h0 is not None else ():
-            K = sp.csr_matrix(K)
+            if K is None:  # another identity block: no rows to fuse
+                self.edges.append(None)
+                continue
+            K = sp.csr_matrix(K, copy=True)  # eliminate_zeros below must not touch the caller's
             K.eliminate_zeros()
             double = np.flatnonzero(np.diff(K.indptr) == 2)
             starts = K.indptr[double]
             self.edges.append((double, K.indices[starts], K.indices[starts + 1]))
-        self.unit_of = None  # coordinate -> its unit of h0.subdiff_distance, when it has one
-        if self.edges and hasattr(self.h0, "subdiff_distance") and hasattr(self.h0, "unit_sizes"):
-            self.unit_of = np.empty(p, dtype=np.intp)
-            # the order of subdiff_distance: the groups, then each ungrouped coordinate
+        self.unit_of = None  # coordinate -> its unit of h0.subdiff_distance, when known
+        if any(e is not None for e in self.edges) and hasattr(self.h0, "unit_sizes"):
+            # SparseGroupL2's order of subdiff_distance: the groups, then each ungrouped coordinate
             groups = getattr(self.h0, "groups", None)
             n_groups = groups.n_groups if groups is not None else 0
             grouped = groups.indices if n_groups else np.empty(0, dtype=np.intp)
-            self.unit_of[grouped] = np.repeat(np.arange(n_groups), groups.sizes if n_groups else [])
+            unit_of = np.empty(p, dtype=np.intp)
+            unit_of[grouped] = np.repeat(np.arange(n_groups), groups.sizes if n_groups else [])
             ungrouped = np.setdiff1d(np.arange(p), grouped)
-            self.unit_of[ungrouped] = n_groups + np.arange(ungrouped.size)
+            unit_of[ungrouped] = n_groups + np.arange(ungrouped.size)
+            sizes = np.asarray(self.h0.unit_sizes(p))
+            if np.array_equal(np.bincount(unit_of, minlength=sizes.size), sizes):
+                self.unit_of = unit_of  # else another layout: the multiplier check is skipped
 
     def __call__(self, coef, z, multiplier=None, allowed=0.0):
         """``coef`` with the implied zeros (``coef`` itself when there are none).
 
-        With ``multiplier`` (the identity block's), a cluster is not zeroed when
-        that puts ``multiplier`` farther than ``allowed`` (and than at ``coef``)
-        from the subdifferential of a unit it touches.
+        With ``multiplier`` (the identity block's; ignored when the penalty's units
+        are not known), every cluster that touches a unit whose subdifferential
+        zeroing would put ``multiplier`` farther from than ``allowed`` (and than at
+        ``coef``) is not zeroed: ``allowed`` is in the units of
+        ``subdiff_distance``, as the default certificate of ADMM is.
         """
         zero = coef == 0
-        if not (self.edges and np.any(zero)):
+        if not (np.any(zero) and any(e is not None for e in self.edges)):
             return coef
-        heads = np.concatenate([head[zk[rows] == 0] for (rows, head, _), zk in zip(self.edges, z[1:])])
-        tails = np.concatenate([tail[zk[rows] == 0] for (rows, _, tail), zk in zip(self.edges, z[1:])])
-        if not heads.size:
-            return coef
+        heads, tails = [], []
+        for edges, zk in zip(self.edges, z[1:]):
+            if edges is not None:
+                rows, head, tail = edges
+                fused = zk[rows] == 0
+                heads.append(head[fused])
+                tails.append(tail[fused])
+        heads, tails = np.concatenate(heads), np.concatenate(tails)
+        if not np.any(zero[heads] != zero[tails]):
+            return coef  # no fused link joins a zero to a non-zero: no cluster has both
         n_clusters, cluster = connected_components(
             sp.coo_matrix((np.ones(heads.size), (heads, tails)), shape=(self.p, self.p)),
             directed=False)
         held = np.bincount(cluster, weights=zero, minlength=n_clusters) > 0
         held &= np.bincount(cluster, weights=~zero, minlength=n_clusters) > 0  # else nothing to do
+        if not np.any(held):
+            return coef
         x = np.where(held[cluster], 0.0, coef)
         if multiplier is not None and self.unit_of is not None:
             rounding = 8 * np.finfo(float).eps * float(np.max(np.abs(multiplier), initial=0.0))
             before = np.maximum(self.h0.subdiff_distance(coef, multiplier), allowed) + rounding
             while np.any(held):
                 worse = self.h0.subdiff_distance(x, multiplier) > before
-                if not np.any(worse):
+                released = np.unique(cluster[worse[self.unit_of]])
+                if not np.any(held[released]):
                     break
-                held[cluster[worse[self.unit_of]]] = False
+                held[released] = False
                 x = np.where(held[cluster], 0.0, coef)
         return x if np.any(held) else coef

@@ -58,7 +58,9 @@ class ADMMResult:
     """Outcome of :func:`admm`.
 
     ``coef`` is the split variable of the first identity block when there is
-    one (it carries the exact zeros the prox produced), else ``x``.
+    one (it carries the exact zeros the prox produced), with the zeros the
+    proxes imply together (:class:`~sksparse_struct.solvers._fused_zeros.FusedZeros`)
+    when that point is the one certified, else ``x``.
     """
 
     coef: np.ndarray
@@ -282,6 +284,11 @@ def admm(
         else ``x``), with ``points`` the split variables ``z_k`` (``coef``
         first when the first block is the identity) and ``multipliers`` the
         ``rho * u_k``; default :func:`kkt_violation`, one gradient of the loss.
+        At each check it is computed first for that point with the zeros the
+        proxes imply, then, if that fails, without them (so at most twice);
+        a zero is only implied where the identity block's subdifferential
+        distance stays within ``certificate_threshold``, the units of the
+        default certificate.
     certificate_threshold : float, optional
         When given, ADMM stops only when the certificate is at most this
         (absolute) value: each time the residual test passes, the certificate
@@ -314,19 +321,18 @@ def admm(
 
     fused_zeros = FusedZeros(blocks, p)
 
-    def candidates(coef, z, multiplier):
-        """The points ``coef`` may be returned as, with their objectives, preferred first:
-        with the zeros the proxes imply, then (if different) without them; each with its
+    def candidates(coef, z, multiplier, certified=True):
+        """The points ``coef`` may be returned as, with their objectives, preferred first
+        (lazily): with the zeros the proxes imply, then without them; each with its
         negligible entries zeroed (see :func:`_snap_negligible`). A fusion of the graph
-        prox can be transient, so the point without its zeros may be certified first."""
-        plain = _snap_negligible(loss, blocks, coef, tol)
+        prox can be transient, so the point without its zeros may be certified first.
+        When the point is not ``certified`` by the caller, the zeros are kept only if they
+        raise the objective by no more than rounding."""
         zeroed = fused_zeros(coef, z, multiplier, certificate_threshold or 0.0)
-        if zeroed is not coef:
-            value, zeroed_value = objective(loss, blocks, coef), objective(loss, blocks, zeroed)
-            # rounding: the zeros a prox implies change the objective by nothing else
-            if zeroed_value <= value + 64 * np.finfo(float).eps * abs(value):
-                return [_snap_negligible(loss, blocks, zeroed, tol), plain]
-        return [plain]
+        if zeroed is not coef and (certified or objective(loss, blocks, zeroed) <= (
+                value := objective(loss, blocks, coef)) + 64 * np.finfo(float).eps * abs(value)):
+            yield _snap_negligible(loss, blocks, zeroed, tol)
+        yield _snap_negligible(loss, blocks, coef, tol)
 
     if certificate_threshold is not None and certificate is None:
         def certificate(coef, points, multipliers):
@@ -420,7 +426,8 @@ def admm(
                 # the certificate of the point returned (see candidates): the first that
                 # meets the threshold is returned
                 multipliers = [rho * uk for uk in u]
-                for snapped, snapped_value in candidates(coef_of(x, z), z, multipliers[0]):
+                own = multipliers[0] if identity_first else None
+                for snapped, snapped_value in candidates(coef_of(x, z), z, own):
                     last_certificate = certificate(snapped, points_of(snapped, z), multipliers)
                     if last_certificate <= certificate_threshold:
                         break
@@ -450,7 +457,9 @@ def admm(
     if certificate_threshold is not None and converged:
         coef, obj = snapped, snapped_value  # the point whose certificate was checked
     else:
-        coef, obj = candidates(coef_of(x, z), z, rho * u[0])[0]
+        # not certified (or no certificate asked): the preferred point
+        coef, obj = next(candidates(coef_of(x, z), z, rho * u[0] if identity_first else None,
+                                    certified=False))
     zero_multipliers = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
     if zero_multipliers is not None:  # x = 0 is optimal, exactly: return it with its multipliers
         x, coef = np.zeros(p), np.zeros(p)

@@ -284,11 +284,11 @@ def admm(
         else ``x``), with ``points`` the split variables ``z_k`` (``coef``
         first when the first block is the identity) and ``multipliers`` the
         ``rho * u_k``; default :func:`kkt_violation`, one gradient of the loss.
-        At each check it is computed first for that point with the zeros the
-        proxes imply, then, if that fails, without them (so at most twice);
-        a zero is only implied where the identity block's subdifferential
-        distance stays within ``certificate_threshold``, the units of the
-        default certificate.
+        When it meets the threshold, it is computed once more for that point
+        with the zeros the proxes imply (:class:`FusedZeros`: only where the
+        identity block's subdifferential distance stays within
+        ``certificate_threshold``, the units of the default certificate),
+        which is returned instead when it meets the threshold too.
     certificate_threshold : float, optional
         When given, ADMM stops only when the certificate is at most this
         (absolute) value: each time the residual test passes, the certificate
@@ -321,18 +321,18 @@ def admm(
 
     fused_zeros = FusedZeros(blocks, p)
 
-    def candidates(coef, z, multiplier, certified=True):
-        """The points ``coef`` may be returned as, with their objectives, preferred first
-        (lazily): with the zeros the proxes imply, then without them; each with its
-        negligible entries zeroed (see :func:`_snap_negligible`). A fusion of the graph
-        prox can be transient, so the point without its zeros may be certified first.
-        When the point is not ``certified`` by the caller, the zeros are kept only if they
-        raise the objective by no more than rounding."""
+    def with_fused_zeros(coef, z, multiplier, guard):
+        """``coef`` with the zeros the proxes imply and its negligible entries zeroed (see
+        :func:`_snap_negligible`), with its objective; None when the proxes imply no zero
+        or, with ``guard``, when these zeros raise the objective by more than rounding."""
         zeroed = fused_zeros(coef, z, multiplier, certificate_threshold or 0.0)
-        if zeroed is not coef and (certified or objective(loss, blocks, zeroed) <= (
-                value := objective(loss, blocks, coef)) + 64 * np.finfo(float).eps * abs(value)):
-            yield _snap_negligible(loss, blocks, zeroed, tol)
-        yield _snap_negligible(loss, blocks, coef, tol)
+        if zeroed is coef:
+            return None
+        if guard:
+            value = objective(loss, blocks, coef)
+            if objective(loss, blocks, zeroed) > value + 64 * np.finfo(float).eps * abs(value):
+                return None
+        return _snap_negligible(loss, blocks, zeroed, tol)
 
     if certificate_threshold is not None and certificate is None:
         def certificate(coef, points, multipliers):
@@ -423,16 +423,19 @@ def admm(
                 if certificate_threshold is None:
                     converged = True
                     break
-                # the certificate of the point returned (see candidates): the first that
-                # meets the threshold is returned
+                # the point without the fused zeros decides when to stop, as it did before
+                # them (a fusion can be transient: the point with them may stall); at the
+                # stop, the point with them is returned when it is certified too
                 multipliers = [rho * uk for uk in u]
-                own = multipliers[0] if identity_first else None
-                for snapped, snapped_value in candidates(coef_of(x, z), z, own):
-                    last_certificate = certificate(snapped, points_of(snapped, z), multipliers)
-                    if last_certificate <= certificate_threshold:
-                        break
+                snapped, snapped_value = _snap_negligible(loss, blocks, coef_of(x, z), tol)
+                last_certificate = certificate(snapped, points_of(snapped, z), multipliers)
                 if last_certificate <= certificate_threshold:
                     converged = True
+                    fused = with_fused_zeros(coef_of(x, z), z,
+                                             multipliers[0] if identity_first else None, False)
+                    if fused is not None and certificate(
+                            fused[0], points_of(fused[0], z), multipliers) <= certificate_threshold:
+                        snapped, snapped_value = fused
                     break
                 if n_tightenings < max_tightenings:
                     residual_tol, n_tightenings = residual_tol / 2.0, n_tightenings + 1
@@ -457,9 +460,11 @@ def admm(
     if certificate_threshold is not None and converged:
         coef, obj = snapped, snapped_value  # the point whose certificate was checked
     else:
-        # not certified (or no certificate asked): the preferred point
-        coef, obj = next(candidates(coef_of(x, z), z, rho * u[0] if identity_first else None,
-                                    certified=False))
+        # not certified (or no certificate asked): with the fused zeros unless they raise
+        # the objective
+        coef, obj = (with_fused_zeros(coef_of(x, z), z, rho * u[0] if identity_first else None,
+                                      True)
+                     or _snap_negligible(loss, blocks, coef_of(x, z), tol))
     zero_multipliers = _zero_certificate(blocks, b0, [rho * uk for uk in u[1:]], tol)
     if zero_multipliers is not None:  # x = 0 is optimal, exactly: return it with its multipliers
         x, coef = np.zeros(p), np.zeros(p)

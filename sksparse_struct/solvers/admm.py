@@ -114,10 +114,10 @@ def kkt_violation(loss, blocks, x, multipliers, points=None):
 def _snap_negligible(loss, blocks, coef, tol):
     """Zero the small entries of ``coef`` when that does not increase the objective.
 
-    The zeros that the prox outputs imply come first (:class:`FusedZeros`:
-    coordinates fused by the graph term's prox to an exact zero of the
-    separable prox). This step remains for the zeros that no prox output
-    gives: a cluster held at zero by the graph term whose every coordinate has
+    It runs on the split variable, and on it with the zeros that the prox
+    outputs imply (:class:`FusedZeros`: coordinates fused by the graph term's
+    prox to an exact zero of the separable prox). It remains for the zeros
+    that no prox output gives: a cluster held at zero by the graph term whose every coordinate has
     its separable multiplier exactly on the boundary of the subdifferential
     (without any l1 weight, a group of a zero cluster that the graph term
     keeps at zero: ``test_matches_cvxpy`` with group weights), where the prox

@@ -143,7 +143,8 @@ def test_solvers_name_the_missing_method():
     rng = np.random.default_rng(0)
     loss = LeastSquares(rng.standard_normal((10, P)), rng.standard_normal(10))
     with pytest.raises(TypeError, match=r"working_set_admm needs a separable penalty with "
-                                        r"subdiff_distance\(\), unit_sizes\(\), restrict\(\)"):
+                                        r"subdiff_distance\(\), unit_sizes\(\), "
+                                        r"feature_units\(\), restrict\(\)"):
         working_set_admm(loss, fused)
     with pytest.raises(TypeError, match=r"admm needs a penalty with prox\(\); ValueOnly"):
         admm(loss, [(None, ValueOnly())])

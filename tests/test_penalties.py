@@ -154,3 +154,13 @@ def test_dual_norm_with_zero_l1_weight_where_the_gradient_is_zero():
     g = np.array([0.0, 2.0])
     assert h.dual_norm(g) == pytest.approx(2.0)
     np.testing.assert_array_equal(h.prox(g, 2.0 * (1 + 1e-9)), 0.0)
+
+
+def test_feature_units_follow_the_order_of_the_subdifferential_distances():
+    """Groups {4, 1} and {3}, ungrouped 0, 2, 5: units 0 and 1, then 2, 3, 4 in order."""
+    from sksparse_struct._structure import check_groups
+    from sksparse_struct.penalties import SparseGroupL2
+
+    penalty = SparseGroupL2(0.1, np.array([1.0, 1.0]), check_groups([[4, 1], [3]], 6))
+    np.testing.assert_array_equal(penalty.feature_units(6), [2, 0, 3, 1, 0, 4])
+    np.testing.assert_array_equal(SparseGroupL2(0.1, None, None).feature_units(3), [0, 1, 2])

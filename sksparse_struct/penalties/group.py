@@ -71,6 +71,14 @@ class SparseGroupL2:
         sizes = self.groups.sizes if self.has_groups() else np.empty(0, dtype=np.intp)
         return np.concatenate([sizes, np.ones(self._ungrouped(n_features).size, dtype=np.intp)])
 
+    def feature_units(self, n_features):
+        """The unit (in :meth:`unit_sizes` order) of each coordinate, shape (n_features,)."""
+        sizes = self.unit_sizes(n_features)
+        in_unit_order, _ = self.restrict(np.ones(sizes.size, dtype=bool), n_features)
+        units = np.empty(n_features, dtype=np.intp)
+        units[in_unit_order] = np.repeat(np.arange(sizes.size), sizes)
+        return units
+
     def restrict(self, keep, n_features):
         """The penalty on the units ``keep`` (boolean, in :meth:`subdiff_distance` order) only.
 

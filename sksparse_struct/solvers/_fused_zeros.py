@@ -50,19 +50,10 @@ class FusedZeros:
             double = np.flatnonzero(np.diff(K.indptr) == 2)
             starts = K.indptr[double]
             self.edges.append((double, K.indices[starts], K.indices[starts + 1]))
-        self.unit_of = None  # coordinate -> its unit of h0.subdiff_distance, when known
-        if any(e is not None for e in self.edges) and hasattr(self.h0, "unit_sizes"):
-            # SparseGroupL2's order of subdiff_distance: the groups, then each ungrouped coordinate
-            groups = getattr(self.h0, "groups", None)
-            n_groups = groups.n_groups if groups is not None else 0
-            grouped = groups.indices if n_groups else np.empty(0, dtype=np.intp)
-            unit_of = np.empty(p, dtype=np.intp)
-            unit_of[grouped] = np.repeat(np.arange(n_groups), groups.sizes if n_groups else [])
-            ungrouped = np.setdiff1d(np.arange(p), grouped)
-            unit_of[ungrouped] = n_groups + np.arange(ungrouped.size)
-            sizes = np.asarray(self.h0.unit_sizes(p))
-            if np.array_equal(np.bincount(unit_of, minlength=sizes.size), sizes):
-                self.unit_of = unit_of  # else another layout: the multiplier check is skipped
+        # coordinate -> its unit of h0.subdiff_distance; without it no multiplier check
+        has_edges = any(e is not None for e in self.edges)
+        self.unit_of = (self.h0.feature_units(p)
+                        if has_edges and hasattr(self.h0, "feature_units") else None)
 
     def __call__(self, coef, z, multiplier=None, allowed=0.0):
         """``coef`` with the implied zeros (``coef`` itself when there are none).

@@ -257,15 +257,12 @@ def working_set_admm(loss, penalty, *, state=None, max_iter=1000, tol=1e-4, init
         On all features: ``coef``, a full-size ``state`` (``u = -grad / rho``,
         the multipliers of the identity block) and the total iterations.
     """
-    require(penalty, ("value", "prox", "subdiff_distance", "unit_sizes", "restrict"),
-            role="separable penalty", solver="working_set_admm")
+    require(penalty, ("value", "prox", "subdiff_distance", "unit_sizes", "feature_units",
+                      "restrict"), role="separable penalty", solver="working_set_admm")
     require(loss, ("restrict",), role="least-squares loss", solver="working_set_admm")
     n, p = loss.shape
     sizes = penalty.unit_sizes(p)
-    unit_of = np.repeat(np.arange(sizes.size), sizes)
-    in_unit_order, _ = penalty.restrict(np.ones(sizes.size, dtype=bool), p)
-    feature_unit = np.empty(p, dtype=np.intp)
-    feature_unit[in_unit_order] = unit_of
+    feature_unit = penalty.feature_units(p)
     scale = max(float(np.max(np.abs(loss.rmatvec(loss.target)), initial=0.0)), 1e-300)
     certificate_threshold = None if certificate_tol is None else certificate_tol * scale
     systems = RestrictedSystems(maxsize=1) if systems is None else systems
